@@ -1,0 +1,301 @@
+import {
+  ApiError,
+  notPermitted,
+  orchestratorKind,
+  unknownEnvironment,
+  unknownJob,
+  validationError,
+} from "./api-error";
+import { may } from "./auth";
+import { fillTemplate } from "./fill-template";
+import { matchesAny } from "./glob";
+import type { EmulatorState, Handled, RequestContext } from "./handler-types";
+import type { NodeOutcome } from "./job-record";
+import { parseBody } from "./parse-body";
+import { isOptionalType, matchesPuppetType, targetNames } from "./puppet-type";
+import {
+  DeployBodySchema,
+  PlanRunBodySchema,
+  StopBodySchema,
+  StopPlanBodySchema,
+  TaskBodySchema,
+} from "./request-schemas";
+import { resolveTargets } from "./resolve-targets";
+import { type PlannedRun, scheduleNodes } from "./schedule-nodes";
+
+const msOf = (state: EmulatorState, worldSeconds: number) => (worldSeconds * 1000) / state.timeScale;
+
+function requireEnvironment(state: EmulatorState, environment: string): void {
+  if (!state.world.environments.some((e) => e.name === environment)) throw unknownEnvironment(environment);
+}
+
+function requireNodes(ctx: RequestContext, nodes: string[]): void {
+  const denied = nodes.filter((n) => !may(ctx.caller.user, "nodes", n));
+  if (denied.length > 0)
+    throw notPermitted(
+      `User ${ctx.caller.user.login} is not permitted to run on ${denied.slice(0, 10).join(", ")}`,
+      {
+        nodes: denied.slice(0, 100),
+      },
+    );
+}
+
+/** One node's run: unknown or disconnected nodes error like PE's "not connected to the PCP broker". */
+function plannedRun(
+  state: EmulatorState,
+  name: string,
+  environment: string,
+  taskSeconds?: number,
+): PlannedRun {
+  const node = state.nodes.get(name);
+  if (!node?.connected)
+    return {
+      name,
+      runMs: 0,
+      outcome: "errored",
+      message: `Error running puppet on ${name}: ${name} is not connected to the PCP broker`,
+    };
+  const run = node.runs[environment];
+  const secs = taskSeconds ?? run?.seconds ?? node.runSeconds ?? state.world.settings.runSeconds;
+  return { name, runMs: msOf(state, secs), outcome: run?.status ?? "unchanged", message: run?.message };
+}
+
+/** Nodes that error at once never take a slot or start a run. */
+const unstarted = (run: PlannedRun) => run.outcome === "errored" && run.runMs === 0;
+
+function created(ctx: RequestContext, name: number): Handled {
+  return { status: 202, body: { job: { id: `${ctx.view.apiUrl}/jobs/${name}`, name: String(name) } } };
+}
+
+export function deploy(state: EmulatorState, ctx: RequestContext): Handled {
+  const body = parseBody(DeployBodySchema, ctx.body);
+  if (body.noop && body.no_noop)
+    throw validationError("noop and no_noop cannot both be true", { noop: true, no_noop: true });
+  if (body.environment === "") {
+    if (body.enforce_environment !== false || !body.scope)
+      throw validationError("An empty environment requires enforce_environment false and a scope");
+  } else requireEnvironment(state, body.environment);
+  if (!may(ctx.caller.user, "deploy", body.environment || "*"))
+    throw notPermitted(
+      `User ${ctx.caller.user.login} is not permitted to deploy environment ${body.environment}`,
+      {
+        environment: body.environment,
+      },
+    );
+  const targets = resolveTargets(state.world, body.environment, body.scope);
+  requireNodes(ctx, targets);
+  const runs = targets.map((n) => plannedRun(state, n, body.environment));
+  const { userdata, description, ...rest } = body;
+  const options = {
+    concurrency: null,
+    noop: false,
+    no_noop: false,
+    trace: false,
+    debug: false,
+    scope: body.scope ?? { whole_environment: true },
+    enforce_environment: true,
+    evaltrace: false,
+    target: null,
+    description: description ?? "",
+    ...rest,
+  };
+  return createJob(
+    state,
+    ctx,
+    "deploy",
+    body.environment,
+    options,
+    runs,
+    body.concurrency,
+    userdata,
+    description,
+  );
+}
+
+export function runTask(state: EmulatorState, ctx: RequestContext): Handled {
+  const body = parseBody(TaskBodySchema, ctx.body);
+  requireEnvironment(state, body.environment);
+  const task = state.world.tasks.find(
+    (t) => t.name === body.task && (t.environments.length === 0 || t.environments.includes(body.environment)),
+  );
+  if (!task)
+    throw new ApiError(
+      404,
+      orchestratorKind("unknown-task"),
+      `Could not find task '${body.task}' in environment '${body.environment}'`,
+      { task: body.task, environment: body.environment },
+    );
+  if (!may(ctx.caller.user, "tasks", task.name))
+    throw notPermitted(`User ${ctx.caller.user.login} is not permitted to run task ${task.name}`, {
+      task: task.name,
+    });
+  const targets = resolveTargets(state.world, body.environment, body.scope);
+  requireNodes(ctx, targets);
+  const failing = new Set(
+    state.world.nodes.filter((n) => matchesAny(task.failOn, n.certname)).map((n) => n.certname),
+  );
+  const runs = targets.map((n): PlannedRun => {
+    const run = plannedRun(state, n, body.environment, task.seconds);
+    const outcome: NodeOutcome =
+      run.outcome === "errored" ? "errored" : failing.has(n) ? "failed" : "unchanged";
+    return { ...run, outcome, message: outcome === "failed" ? `The task failed on ${n}` : run.message };
+  });
+  const options = {
+    description: body.description ?? "",
+    transport: "pxp",
+    noop: body.noop ?? false,
+    task: body.task,
+    sensitive: [],
+    "scheduled-job-id": null,
+    params: body.params,
+    scope: body.scope,
+    environment: body.environment,
+    ...(body.timeout !== undefined ? { timeout: body.timeout } : {}),
+  };
+  const taskResult = fillTemplate(task.result, body.params);
+  return createJob(
+    state,
+    ctx,
+    "task",
+    body.environment,
+    options,
+    runs,
+    undefined,
+    body.userdata,
+    body.description,
+    taskResult,
+  );
+}
+
+function createJob(
+  state: EmulatorState,
+  ctx: RequestContext,
+  type: "deploy" | "task",
+  environment: string,
+  options: Record<string, unknown>,
+  runs: PlannedRun[],
+  concurrency: number | undefined,
+  userdata: Record<string, unknown> | undefined,
+  description: string | undefined,
+  taskResult?: unknown,
+): Handled {
+  const slots = concurrency ?? (type === "task" ? 250 : state.world.settings.concurrency);
+  const startable = runs.filter((r) => !unstarted(r));
+  const scheduled = new Map(scheduleNodes(startable, slots).map((n) => [n.name, n]));
+  const nodes = runs.map((r) =>
+    unstarted(r)
+      ? { name: r.name, start: null, end: 0, outcome: r.outcome, message: r.message }
+      : (scheduled.get(r.name) ?? { name: r.name, start: null, end: 0, outcome: r.outcome }),
+  );
+  const job = state.store.addJob((name, eventBase) => ({
+    name,
+    type,
+    environment,
+    options,
+    owner: ctx.caller.owner,
+    userdata: userdata ?? {},
+    description: description ?? "",
+    createdAt: ctx.view.now,
+    eventBase,
+    ...(type === "task" ? { taskResult } : {}),
+    nodes,
+  }));
+  return created(ctx, job.record.name);
+}
+
+export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
+  const body = parseBody(PlanRunBodySchema, ctx.body);
+  requireEnvironment(state, body.environment);
+  const plan = state.world.plans.find(
+    (p) =>
+      p.name === body.plan_name && (p.environments.length === 0 || p.environments.includes(body.environment)),
+  );
+  if (!plan)
+    throw new ApiError(
+      404,
+      orchestratorKind("unknown-plan"),
+      `Could not find plan '${body.plan_name}' in environment '${body.environment}'`,
+      { plan_name: body.plan_name, environment: body.environment },
+    );
+  if (!may(ctx.caller.user, "plans", plan.name))
+    throw notPermitted(`User ${ctx.caller.user.login} is not permitted to run plan ${plan.name}`, {
+      plan_name: plan.name,
+    });
+  // Parameters are checked against the plan's metadata at submit time (an emulator choice, see README).
+  const problems: string[] = [];
+  for (const key of Object.keys(body.params))
+    if (!(key in plan.parameters)) problems.push(`unknown parameter '${key}'`);
+  const values: Record<string, unknown> = {};
+  for (const [key, p] of Object.entries(plan.parameters)) {
+    const value = key in body.params ? body.params[key] : p.default_value;
+    if (value === undefined) {
+      if (!isOptionalType(p.type)) problems.push(`expects a value for parameter '${key}'`);
+      continue;
+    }
+    if (key in body.params && !matchesPuppetType(p.type, value))
+      problems.push(`parameter '${key}' expects a ${p.type} value`);
+    values[key] = value;
+    if (p.type.includes("TargetSpec")) requireNodes(ctx, targetNames(value));
+  }
+  if (problems.length > 0)
+    throw validationError(`Plan ${plan.name}: ${problems.join("; ")}`, { plan_name: plan.name, problems });
+  const timeout = body.timeout ?? state.world.settings.defaultPlanTimeout ?? null;
+  const job = state.store.addPlanJob((name, eventBase) => ({
+    name,
+    planName: plan.name,
+    environment: body.environment,
+    options: {
+      description: body.description ?? "",
+      plan_name: plan.name,
+      parameters: body.params,
+      scheduled_job_id: null,
+      environment: body.environment,
+      sensitive: [],
+      ...(body.timeout !== undefined ? { timeout: body.timeout } : {}),
+    },
+    owner: ctx.caller.owner,
+    userdata: body.userdata ?? {},
+    createdAt: ctx.view.now,
+    eventBase,
+    pendingMs: msOf(state, plan.pendingSeconds),
+    runMs: msOf(state, plan.seconds),
+    timeoutMs: timeout === null ? null : msOf(state, timeout),
+    timeoutSeconds: timeout,
+    messages: plan.messages.map((m) => String(fillTemplate(m, values))),
+    result: fillTemplate(plan.result ?? null, values),
+    ...(plan.error ? { error: plan.error } : {}),
+  }));
+  return { status: 202, body: { name: String(job.record.name) } };
+}
+
+function mayStop(ctx: RequestContext, owner: Record<string, unknown>, name: string): void {
+  const user = ctx.caller.user;
+  if (!user.permissions.superuser && owner.login !== user.login)
+    throw notPermitted(`User ${user.login} is not permitted to stop job ${name}`, { job: name });
+}
+
+export function stopJob(state: EmulatorState, ctx: RequestContext): Handled {
+  const body = parseBody(StopBodySchema, ctx.body);
+  const name = String(body.job);
+  const job = state.store.jobs.get(Number(name));
+  if (!job) throw unknownJob(name);
+  mayStop(ctx, job.record.owner, name);
+  const elapsed = ctx.view.now - job.record.createdAt;
+  job.interrupt(elapsed, "stop", body.force === true);
+  state.store.changed();
+  return {
+    status: 202,
+    body: { job: { id: `${ctx.view.apiUrl}/jobs/${name}`, name, nodes: job.nodeStates(elapsed) } },
+  };
+}
+
+export function stopPlan(state: EmulatorState, ctx: RequestContext): Handled {
+  const body = parseBody(StopPlanBodySchema, ctx.body);
+  const name = String(body.plan_job);
+  const job = state.store.planJobs.get(Number(name));
+  if (!job) throw unknownJob(name);
+  mayStop(ctx, job.record.owner, name);
+  job.interrupt(ctx.view.now - job.record.createdAt, "stop", ctx.caller.user.login);
+  state.store.changed();
+  return { status: 202, body: { name } };
+}

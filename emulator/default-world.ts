@@ -1,0 +1,116 @@
+import type { WorldInput } from "./world-schema";
+
+const node = (n: number, facts: Record<string, unknown>) => ({
+  certname: `node${n}.example.com`,
+  facts: { os: { family: "RedHat", name: "CentOS", release: { major: "7" } }, ...facts },
+});
+
+/**
+ * The built-in world: PE's own documentation examples run verbatim against it
+ * (`{"environment":"production"}`, the `canary` plan on node1/node2). See emulator/README.md.
+ */
+export const defaultWorld: WorldInput = {
+  settings: { runSeconds: 30, concurrency: 8 },
+  environments: [{ name: "production" }, { name: "development" }, { name: "test-env-1" }],
+  nodes: [
+    node(1, { role: "web" }),
+    node(2, { role: "web" }),
+    {
+      ...node(3, { role: "db" }),
+      runs: { development: { status: "failed", message: "Could not find class ::mysql" } },
+    },
+    { ...node(4, { role: "db" }), runs: { production: { status: "changed" } } },
+    node(5, { role: "app" }),
+    {
+      certname: "offline.example.com",
+      environment: "development",
+      connected: false,
+      facts: { os: { family: "Debian", name: "Ubuntu" }, role: "app" },
+    },
+  ],
+  nodeGroups: [
+    { id: "00000000-0000-4000-8000-000000000000", name: "All Nodes", rules: ["~", "name", ".*"] },
+    {
+      id: "11111111-1111-4111-8111-111111111111",
+      name: "Web servers",
+      rules: ["=", ["fact", "role"], "web"],
+    },
+    { id: "22222222-2222-4222-8222-222222222222", name: "Empty group", rules: ["=", "name", "nobody"] },
+  ],
+  plans: [
+    {
+      name: "canary",
+      description: "Run a command on a few canary nodes first, then on the rest",
+      parameters: {
+        nodes: { type: "TargetSpec", description: "Nodes to run the command on" },
+        command: { type: "String", description: "Command to run" },
+        canary: { type: "Optional[Integer]", default_value: 1, description: "How many canary nodes" },
+      },
+      seconds: 20,
+      messages: ["Running {{params.command}} on canary nodes", "Canary succeeded, running on the rest"],
+      result: { nodes: "{{params.nodes}}", command: "{{params.command}}", canary: "{{params.canary}}" },
+    },
+    {
+      name: "facts::info",
+      description: "Show the operating system of targets",
+      parameters: { targets: { type: "TargetSpec" } },
+      seconds: 5,
+      result: ["orchestrator.example.com: CentOS 7.2.1511 (RedHat)"],
+    },
+    {
+      name: "package::install",
+      parameters: { targets: { type: "TargetSpec" }, name: { type: "String" } },
+      seconds: 10,
+      result: { output: "test\n" },
+    },
+    {
+      name: "demo::fail",
+      description: "Always fails like a plan whose task failed",
+      parameters: { targets: { type: "Optional[TargetSpec]" } },
+      seconds: 5,
+      error: {
+        kind: "bolt/run-failure",
+        msg: "Plan aborted: run_task 'demo::broken' failed on 1 target",
+        details: { action: "run_task", object: "demo::broken", result_set: [] },
+      },
+    },
+    { name: "demo::slow", description: "Runs for an hour", seconds: 3600, result: "done" },
+    {
+      name: "demo::pending",
+      description: "Waits a minute in pending",
+      pendingSeconds: 60,
+      seconds: 5,
+      result: null,
+    },
+  ],
+  tasks: [
+    { name: "package", result: { status: "up to date", version: "1.0.2k-19.el7" } },
+    { name: "demo::echo", result: { output: "{{params.message}}\n" }, failOn: ["node3.example.com"] },
+  ],
+  users: [
+    {
+      login: "alice",
+      id: "751a8f7e-b53a-4ccd-9f4f-e93db6aa38ec",
+      display_name: "Alice Operator",
+      email: "alice@example.com",
+      tokens: [{ token: "alice-token" }],
+      permissions: {
+        deploy: ["production"],
+        plans: ["canary", "facts::*"],
+        tasks: ["package"],
+        nodes: ["node1.example.com", "node2.example.com"],
+      },
+    },
+    {
+      login: "viewer",
+      id: "0b2f3f0c-2b1e-4c55-9a3e-4b7d2c0e9f11",
+      tokens: [{ token: "viewer-token" }],
+    },
+    {
+      login: "old",
+      id: "5d3c1a8e-7f54-4a9b-8c1d-2e6f9a0b3c4d",
+      tokens: [{ token: "expired-token", expiresAt: "2020-01-01T00:00:00Z" }],
+      permissions: { superuser: true },
+    },
+  ],
+};

@@ -1,0 +1,32 @@
+import type { Auth, Caller } from "./auth";
+import type { JobStore } from "./job-store";
+import type { ViewContext } from "./job-views";
+import type { World, WorldNode } from "./world-schema";
+
+/** What every handler shares: the world, the job store and the time scale. */
+export interface EmulatorState {
+  world: World;
+  store: JobStore;
+  /** World nodes by certname. */
+  nodes: Map<string, WorldNode>;
+  auth: Auth;
+  /** World seconds per real second. */
+  timeScale: number;
+}
+
+/** One authenticated API request. */
+export interface RequestContext {
+  caller: Caller;
+  body: unknown;
+  query: URLSearchParams;
+  /** Regex groups of the matched route. */
+  params: string[];
+  view: ViewContext;
+}
+
+export interface Handled {
+  status: number;
+  body: unknown;
+}
+
+export type Handler = (state: EmulatorState, ctx: RequestContext) => Handled;

@@ -1,0 +1,131 @@
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Auth } from "./auth";
+import { serverCredentials } from "./certificates";
+import { defaultWorld } from "./default-world";
+import { FaultInjector } from "./fault-injector";
+import type { EmulatorState } from "./handler-types";
+import { JobStore } from "./job-store";
+import { loadWorld } from "./load-world";
+import { createRequestListener, type RequestLogEntry } from "./request-listener";
+import type { Faults, FaultsInput, World, WorldInput } from "./world-schema";
+
+export { defaultWorld } from "./default-world";
+export { loadWorld } from "./load-world";
+export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world-schema";
+export { FaultsSchema, WorldSchema } from "./world-schema";
+
+/** The largest time scale: a 30 s Puppet run takes 30 µs. `--time-scale max` selects it. */
+export const MAX_TIME_SCALE = 1_000_000;
+
+export interface EmulatorOptions {
+  /** A world object or the path of a YAML/JSON world file; default: the built-in world. */
+  world?: World | WorldInput | string;
+  /** World seconds per real second (1000 = jobs run 1000x faster); default 1, at most MAX_TIME_SCALE. */
+  timeScale?: number;
+  /** Plain HTTP instead of HTTPS. */
+  http?: boolean;
+  host?: string;
+  /** 0 = a free port. */
+  port?: number;
+  /** Keeps ca.pem, token and job history; default: a new temporary directory. */
+  stateDir?: string;
+  /** No access log on stderr. */
+  quiet?: boolean;
+}
+
+export interface Emulator {
+  /** Base URL without path, e.g. "https://127.0.0.1:40123". */
+  url: string;
+  /** url + "/orchestrator/v1". */
+  apiUrl: string;
+  /** PEM of the CA that signed the server certificate ("" with http). */
+  caPem: string;
+  /** Path of ca.pem ("" with http). */
+  caFile: string;
+  stateDir: string;
+  /** Token of the `admin` user, who has every permission (also in stateDir/token). */
+  adminToken: string;
+  /** Every request seen (path without query). status 0 = connection dropped by a fault. */
+  requests: RequestLogEntry[];
+  /** Replaces the fault knobs (counts and the random sequence restart). */
+  setFaults(faults: Faults | FaultsInput): void;
+  /** Makes a token expired from now on. */
+  expireToken(token: string): void;
+  stop(): Promise<void>;
+}
+
+function adminTokenIn(stateDir: string): string {
+  const file = path.join(stateDir, "token");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const token = crypto.randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** Starts the emulator; resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const world = loadWorld(options.world ?? defaultWorld);
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0 && timeScale <= MAX_TIME_SCALE))
+    throw new Error(`timeScale must be in (0, ${MAX_TIME_SCALE}], got ${timeScale}`);
+  const host = options.host ?? "127.0.0.1";
+  const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pe-orchestrator-emulator-"));
+  fs.mkdirSync(stateDir, { recursive: true });
+  const adminToken = adminTokenIn(stateDir);
+  const store = JobStore.load(stateDir);
+  const state: EmulatorState = {
+    world,
+    store,
+    auth: new Auth(world, adminToken),
+    nodes: new Map(world.nodes.map((n) => [n.certname, n])),
+    timeScale,
+  };
+  const faults = new FaultInjector(world.faults);
+  const requests: RequestLogEntry[] = [];
+  let url = "";
+  const listener = createRequestListener({
+    state,
+    faults,
+    baseUrl: () => url,
+    onRequest: (entry, ms) => {
+      requests.push(entry);
+      if (!options.quiet)
+        process.stderr.write(`${entry.method} ${entry.path} ${entry.status} ${ms.toFixed(1)}ms\n`);
+    },
+  });
+  const creds = options.http ? undefined : await serverCredentials(stateDir, host);
+  const server = creds
+    ? https.createServer({ cert: creds.certPem, key: creds.keyPem }, listener)
+    : http.createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `${creds ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    apiUrl: `${url}/orchestrator/v1`,
+    caPem: creds?.caPem ?? "",
+    caFile: creds?.caFile ?? "",
+    stateDir,
+    adminToken,
+    requests,
+    setFaults: (f) => faults.set(f),
+    expireToken: (token) => state.auth.expireToken(token),
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => store.flush(true));
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+
+/** How a node's run ends (before any stop): Puppet status, or errored / skipped. */
+export const NodeOutcomeSchema = z.enum(["unchanged", "changed", "failed", "errored", "skipped"]);
+
+/** One node of a job. `start`/`end` are real milliseconds after the job's creation; null = never ran. */
+export const JobNodeSchema = z.object({
+  name: z.string(),
+  start: z.number().nullable(),
+  end: z.number(),
+  outcome: NodeOutcomeSchema,
+  message: z.string().optional(),
+  /** Set when a stop or restart changed this node's end (its end event comes after the stop). */
+  cut: z.boolean().optional(),
+});
+
+/** A stop, a forced stop, or the interruption of a restart, at `at` ms after creation. */
+export const InterruptSchema = z.object({
+  at: z.number(),
+  reason: z.enum(["stop", "restart"]),
+  force: z.boolean(),
+});
+
+export const OwnerSchema = z.record(z.string(), z.unknown());
+
+/** A deploy or task job as persisted: its whole schedule is fixed at creation, state is derived from time. */
+export const JobRecordSchema = z.object({
+  name: z.number().int(),
+  type: z.enum(["deploy", "task"]),
+  environment: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  owner: OwnerSchema,
+  userdata: z.record(z.string(), z.unknown()),
+  description: z.string(),
+  createdAt: z.number(),
+  eventBase: z.number().int(),
+  /** Node result of a successful task run. */
+  taskResult: z.unknown().optional(),
+  nodes: z.array(JobNodeSchema),
+  interrupt: InterruptSchema.optional(),
+});
+
+/** A plan job as persisted; times in real ms after creation. */
+export const PlanJobRecordSchema = z.object({
+  name: z.number().int(),
+  planName: z.string(),
+  environment: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  owner: OwnerSchema,
+  userdata: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+  eventBase: z.number().int(),
+  pendingMs: z.number(),
+  runMs: z.number(),
+  timeoutMs: z.number().nullable(),
+  timeoutSeconds: z.number().nullable(),
+  messages: z.array(z.string()),
+  result: z.unknown(),
+  error: z
+    .object({ kind: z.string(), msg: z.string(), details: z.record(z.string(), z.unknown()) })
+    .optional(),
+  interrupt: InterruptSchema.extend({ by: z.string().optional() }).optional(),
+});
+
+export const StateFileSchema = z.object({
+  version: z.literal(1),
+  savedAt: z.number(),
+  /** True when the emulator shut down cleanly at savedAt. */
+  clean: z.boolean(),
+  next: z.object({ job: z.number().int(), planJob: z.number().int(), event: z.number().int() }),
+  jobs: z.array(JobRecordSchema),
+  planJobs: z.array(PlanJobRecordSchema),
+});
+
+export type NodeOutcome = z.infer<typeof NodeOutcomeSchema>;
+export type JobNode = z.infer<typeof JobNodeSchema>;
+export type JobRecord = z.infer<typeof JobRecordSchema>;
+export type PlanJobRecord = z.infer<typeof PlanJobRecordSchema>;
+export type StateFile = z.infer<typeof StateFileSchema>;
+export type Interrupt = z.infer<typeof InterruptSchema>;

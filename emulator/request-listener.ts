@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiError, orchestratorKind, validationError } from "./api-error";
+import type { FaultInjector, FaultPlan } from "./fault-injector";
+import type { EmulatorState, Handled } from "./handler-types";
+import { routes } from "./routes";
+
+const API = "/orchestrator/v1";
+const MAX_BODY = 16 * 1024 * 1024;
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface ListenerOptions {
+  state: EmulatorState;
+  faults: FaultInjector;
+  /** Base URL (scheme://host:port) for `id` URLs when the world sets no hostname and no Host header came. */
+  baseUrl: () => string;
+  /** Called once per request; the path never holds the query (so never a `?token=`). */
+  onRequest: (entry: RequestLogEntry, ms: number) => void;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) reject(validationError("Request body too large"));
+      else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function faultError(rule: NonNullable<FaultPlan["error"]>): ApiError {
+  const headers: Record<string, string> = {};
+  if (rule.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rule.retryAfterSeconds);
+  const kinds: Record<number, string> = { 429: "too-many-requests", 503: "service-unavailable" };
+  return new ApiError(
+    rule.status,
+    orchestratorKind(kinds[rule.status] ?? "unknown-error"),
+    `Emulated fault: HTTP ${rule.status}`,
+    undefined,
+    headers,
+  );
+}
+
+/** Authenticates, routes and answers one request; faults wrap the whole exchange. */
+async function handle(
+  opts: ListenerOptions,
+  req: IncomingMessage,
+  url: URL,
+): Promise<Handled & { headers?: Record<string, string> }> {
+  const path = url.pathname;
+  if (req.method === "GET" && path === "/status/v1/simple/orchestrator-service")
+    return { status: 200, body: "running" };
+  if (!path.startsWith(`${API}/`) && path !== API)
+    throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
+  const { state } = opts;
+  const caller = state.auth.authenticate(req, url.searchParams);
+  const sub = path.slice(API.length);
+  const matching = routes.filter(([, pattern]) => pattern.test(sub));
+  const route = matching.find(([method]) => method === req.method);
+  if (!route) {
+    if (matching.length > 0)
+      throw new ApiError(
+        405,
+        orchestratorKind("method-not-allowed"),
+        `${req.method} is not allowed on ${path}`,
+      );
+    throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
+  }
+  const text = await readBody(req);
+  let body: unknown;
+  if (req.method === "POST" && text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw validationError(`Malformed JSON in request body: ${(err as Error).message}`);
+    }
+  }
+  const params = (route[1].exec(sub) ?? []).slice(1);
+  const base = new URL(opts.baseUrl());
+  const hostname = state.world.settings.hostname;
+  const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
+  const view = { apiUrl: `${origin}${API}`, now: Date.now() };
+  return route[2](state, { caller, body, query: url.searchParams, params, view });
+}
+
+async function send(
+  res: ServerResponse,
+  out: Handled & { headers?: Record<string, string> },
+  plan: FaultPlan,
+) {
+  let text = typeof out.body === "string" ? out.body : JSON.stringify(out.body);
+  if (plan.malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  const type = typeof out.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+  res.writeHead(out.status, {
+    "Content-Type": type,
+    "Content-Length": Buffer.byteLength(text),
+    ...out.headers,
+  });
+  if (plan.slowMs === undefined) {
+    res.end(text);
+    return;
+  }
+  const buf = Buffer.from(text);
+  const pieces = Math.min(10, buf.length);
+  for (let i = 0; i < pieces; i++) {
+    if (res.destroyed) return;
+    res.write(
+      buf.subarray(Math.floor((i * buf.length) / pieces), Math.floor(((i + 1) * buf.length) / pieces)),
+    );
+    await sleep(plan.slowMs / pieces);
+  }
+  res.end();
+}
+
+/** The node:http(s) request listener of the emulator. */
+export function createRequestListener(opts: ListenerOptions) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    const method = req.method ?? "GET";
+    let status = 0;
+    try {
+      const plan = opts.faults.plan(method, url.pathname);
+      if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+      if (plan.dropBefore) {
+        req.socket.destroy();
+        return;
+      }
+      let out: Handled & { headers?: Record<string, string> };
+      try {
+        if (plan.error) throw faultError(plan.error);
+        out = await handle(opts, req, url);
+      } catch (err) {
+        if (!(err instanceof ApiError)) console.error("pe-orchestrator-emulator: internal error:", err);
+        const e =
+          err instanceof ApiError
+            ? err
+            : new ApiError(
+                500,
+                orchestratorKind("unknown-error"),
+                `Internal error: ${(err as Error).message}`,
+              );
+        out = { status: e.status, body: e.body(), headers: e.headers };
+      }
+      if (plan.dropAfter) {
+        req.socket.destroy();
+        return;
+      }
+      status = out.status;
+      await send(res, out, plan);
+    } finally {
+      opts.onRequest({ method, path: url.pathname, status, at: Date.now() }, performance.now() - started);
+    }
+  };
+}

@@ -1,0 +1,23 @@
+import { deploy, planRun, runTask, stopJob, stopPlan } from "./commands";
+import type { Handler } from "./handler-types";
+import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "./job-queries";
+import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "./plan-queries";
+
+/** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
+export const routes: Array<[string, RegExp, Handler]> = [
+  ["POST", /^\/command\/deploy$/, deploy],
+  ["POST", /^\/command\/task$/, runTask],
+  ["POST", /^\/command\/plan_run$/, planRun],
+  ["POST", /^\/command\/stop$/, stopJob],
+  ["POST", /^\/command\/stop_plan$/, stopPlan],
+  ["GET", /^\/jobs$/, listJobs],
+  ["GET", /^\/jobs\/([^/]+)$/, getJob],
+  ["GET", /^\/jobs\/([^/]+)\/nodes$/, getJobNodes],
+  ["GET", /^\/jobs\/([^/]+)\/report$/, getJobReport],
+  ["GET", /^\/jobs\/([^/]+)\/events$/, getJobEvents],
+  ["GET", /^\/plan_jobs$/, listPlanJobs],
+  ["GET", /^\/plan_jobs\/([^/]+)$/, getPlanJob],
+  ["GET", /^\/plan_jobs\/([^/]+)\/events$/, getPlanJobEvents],
+  ["GET", /^\/plans$/, listPlans],
+  ["GET", /^\/plans\/([^/]+)\/([^/]+)$/, getPlan],
+];

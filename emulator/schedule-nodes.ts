@@ -1,0 +1,43 @@
+import type { JobNode, NodeOutcome } from "./job-record";
+
+export interface PlannedRun {
+  name: string;
+  /** Real milliseconds the run takes. */
+  runMs: number;
+  outcome: NodeOutcome;
+  message?: string;
+}
+
+/**
+ * Places runs on `concurrency` slots in order (like the orchestrator's queue): each run starts when the
+ * earliest slot frees. A binary heap keeps this O(n log c) for 10,000-node jobs.
+ */
+export function scheduleNodes(runs: PlannedRun[], concurrency: number): JobNode[] {
+  const heap: number[] = new Array(Math.min(concurrency, runs.length)).fill(0);
+  const siftDown = () => {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && heap[l] < heap[m]) m = l;
+      if (r < heap.length && heap[r] < heap[m]) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  return runs.map((run) => {
+    const start = heap[0];
+    const end = start + run.runMs;
+    heap[0] = end;
+    siftDown();
+    return {
+      name: run.name,
+      start,
+      end,
+      outcome: run.outcome,
+      ...(run.message ? { message: run.message } : {}),
+    };
+  });
+}

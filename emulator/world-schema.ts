@@ -1,0 +1,174 @@
+import { z } from "zod";
+
+/** A classifier-style rule: ["and"|"or", ...rules], ["not", rule], [op, field, value]; field is "name" or ["fact", ...path]. */
+export const RuleSchema: z.ZodType<unknown[]> = z.array(z.unknown()).min(1);
+
+const seconds = z.number().nonnegative();
+const globs = z.array(z.string());
+
+/** Per-environment override of how a node's Puppet run ends. */
+export const NodeRunSchema = z.strictObject({
+  status: z.enum(["unchanged", "changed", "failed", "errored"]).default("unchanged"),
+  seconds: seconds.optional(),
+  message: z.string().optional(),
+});
+
+export const NodeSchema = z.strictObject({
+  certname: z.string().min(1),
+  /** The agent's own environment: what a deploy without scope ("whole environment") targets. */
+  environment: z.string().default("production"),
+  facts: z.record(z.string(), z.unknown()).default({}),
+  /** false: the node is not connected to the PCP broker, so every run on it ends `errored`. */
+  connected: z.boolean().default(true),
+  /** World seconds one Puppet run or task takes on this node (default settings.runSeconds). */
+  runSeconds: seconds.optional(),
+  runs: z.record(z.string(), NodeRunSchema).default({}),
+});
+
+export const NodeGroupSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  rules: RuleSchema.optional(),
+  /** Pinned certnames, members whatever the rules say. */
+  nodes: z.array(z.string()).default([]),
+});
+
+export const PlanErrorSchema = z.strictObject({
+  kind: z.string(),
+  msg: z.string(),
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const PlanParameterSchema = z.strictObject({
+  type: z.string().default("Any"),
+  description: z.string().optional(),
+  default_value: z.unknown().optional(),
+});
+
+export const PlanSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$/, "must be a Puppet plan name like mod::plan"),
+  /** Environments holding the plan; empty = every environment. */
+  environments: z.array(z.string()).default([]),
+  description: z.string().optional(),
+  parameters: z.record(z.string(), PlanParameterSchema).default({}),
+  /** World seconds the plan job sits in `pending` (code deploy in progress) before it runs. */
+  pendingSeconds: seconds.default(0),
+  /** World seconds the plan runs. */
+  seconds: seconds.default(5),
+  /** `out_message` events spread over the run. */
+  messages: z.array(z.string()).default([]),
+  /** Return value on success; "{{params.x}}" strings are replaced by parameter values. */
+  result: z.unknown().optional(),
+  /** Present: the plan ends `failure` with this error as its result. */
+  error: PlanErrorSchema.optional(),
+});
+
+export const TaskSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)?$/),
+  environments: z.array(z.string()).default([]),
+  /** World seconds per node (default: the node's runSeconds). */
+  seconds: seconds.optional(),
+  /** Node result on success; "{{params.x}}" strings are replaced. */
+  result: z.unknown().default({ output: "ok\n" }),
+  /** Certname globs on which the task fails. */
+  failOn: globs.default([]),
+});
+
+export const TokenSchema = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9._~-]+$/, "must be URI-safe"),
+  /** ISO-8601; the token is `token-expired` from then on. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const PermissionsSchema = z.strictObject({
+  superuser: z.boolean().default(false),
+  /** Environment globs the user may deploy to (and run tasks in). */
+  deploy: globs.default([]),
+  /** Plan-name globs the user may run. */
+  plans: globs.default([]),
+  /** Task-name globs the user may run. */
+  tasks: globs.default([]),
+  /** Certname globs the user may target. */
+  nodes: globs.default([]),
+});
+
+export const UserSchema = z.strictObject({
+  login: z.string().min(1),
+  id: z.uuid().optional(),
+  display_name: z.string().optional(),
+  email: z.string().default(""),
+  tokens: z.array(TokenSchema).default([]),
+  permissions: PermissionsSchema.default(PermissionsSchema.parse({})),
+});
+
+const methodSchema = z.enum(["GET", "POST", "*"]).default("*");
+
+/** One fault rule: it applies to requests matching `method` and `path` while `count` lasts, at `rate`. */
+export const FaultRuleSchema = z.strictObject({
+  method: methodSchema,
+  /** Regular expression tested against the path (without query), e.g. "^/orchestrator/v1/jobs/". */
+  path: z.string().default(""),
+  /**
+   * error: answer `status` (503, 429 with Retry-After, 500...) without handling the request;
+   * drop: destroy the connection (before handling, or after it with `afterHandling`);
+   * slow: handle, then send the body in pieces over `ms`;
+   * malformed: handle, then send the real status with a truncated JSON body;
+   * latency: add `ms` before handling.
+   */
+  action: z.enum(["error", "drop", "slow", "malformed", "latency"]),
+  status: z.number().int().min(400).max(599).default(503),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
+  afterHandling: z.boolean().default(false),
+  ms: z.number().nonnegative().default(1000),
+  /** Apply to the next `count` matching requests only. */
+  count: z.number().int().positive().optional(),
+  /** Probability in [0, 1], drawn from the seeded generator. */
+  rate: z.number().min(0).max(1).default(1),
+});
+
+export const FaultsSchema = z.strictObject({
+  /** Added to every request, in real milliseconds. */
+  latencyMs: z.number().nonnegative().default(0),
+  seed: z.number().int().default(1),
+  rules: z.array(FaultRuleSchema).default([]),
+});
+
+export const SettingsSchema = z.strictObject({
+  /** Host name written into `id` URLs; default: the Host header of the request. */
+  hostname: z.string().optional(),
+  /** Default world seconds of one Puppet run. */
+  runSeconds: seconds.default(30),
+  /** Deploy concurrency when the request sets none (PE: global_concurrent_compiles, 8). */
+  concurrency: z.number().int().positive().default(8),
+  /** `errored`: unknown certnames in scope.nodes become errored nodes (PE); `reject`: 400 validation-error. */
+  unknownNodes: z.enum(["errored", "reject"]).default("errored"),
+  /** Plan timeout in world seconds when plan_run sets none (PE's default-plan-timeout); absent = none. */
+  defaultPlanTimeout: seconds.optional(),
+  /** Most events one events page holds. */
+  eventsPageSize: z.number().int().positive().default(1000),
+});
+
+export const WorldSchema = z.strictObject({
+  settings: SettingsSchema.default(SettingsSchema.parse({})),
+  environments: z.array(z.strictObject({ name: z.string().regex(/^[\w-]+$/) })).min(1),
+  nodes: z.array(NodeSchema).default([]),
+  nodeGroups: z.array(NodeGroupSchema).default([]),
+  plans: z.array(PlanSchema).default([]),
+  tasks: z.array(TaskSchema).default([]),
+  users: z.array(UserSchema).default([]),
+  faults: FaultsSchema.default(FaultsSchema.parse({})),
+});
+
+/** A world as written (defaults optional). */
+export type WorldInput = z.input<typeof WorldSchema>;
+/** A validated world. */
+export type World = z.infer<typeof WorldSchema>;
+export type WorldNode = z.infer<typeof NodeSchema>;
+export type WorldPlan = z.infer<typeof PlanSchema>;
+export type WorldTask = z.infer<typeof TaskSchema>;
+export type WorldUser = z.infer<typeof UserSchema>;
+export type FaultsInput = z.input<typeof FaultsSchema>;
+export type Faults = z.infer<typeof FaultsSchema>;
+export type FaultRule = z.infer<typeof FaultRuleSchema>;
