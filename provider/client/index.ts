@@ -1,0 +1,48 @@
+// Public surface of the orchestrator client. No Pulumi imports here: the resources build on this.
+export { calculateRetryDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./calculate-retry-delay";
+export {
+  ConnectionSettingsError,
+  type JobKind,
+  JobWaitError,
+  OrchestratorError,
+  RequestValidationError,
+  ResponseShapeError,
+  type WaitFailure,
+} from "./errors";
+export { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
+export { type NodeSummary, NodeSummaryBuilder, type NodeSummaryEntry } from "./node-summary";
+export { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
+export { type CallOptions, type ClientOptions, type Logger, OrchestratorClient } from "./orchestrator-client";
+export { planPath } from "./plan-path";
+export {
+  type ConnectionInput,
+  type ConnectionSettings,
+  connectionInputSchema,
+  describeConnectionSettings,
+  type ResolveConnectionOptions,
+  resolveConnectionSettings,
+} from "./resolve-connection-settings";
+export * from "./schemas";
+export type { TokenSource } from "./token-source";
+export {
+  type Clock,
+  type JobWaitResult,
+  type PlanJobWaitResult,
+  systemClock,
+  type WaitOptions,
+  type WaitProgress,
+  waitForJob,
+  waitForPlanJob,
+} from "./wait-for-job";
+
+import type { ClientOptions } from "./orchestrator-client";
+import { OrchestratorClient } from "./orchestrator-client";
+import { type ResolveConnectionOptions, resolveConnectionSettings } from "./resolve-connection-settings";
+
+/** Resolves the connection settings and builds a client in one step. */
+export function createOrchestratorClient(
+  resolve: ResolveConnectionOptions = {},
+  options: ClientOptions = {},
+): OrchestratorClient {
+  return new OrchestratorClient(resolveConnectionSettings(resolve), options);
+}

@@ -1,0 +1,312 @@
+import { type JobKind, JobWaitError, OrchestratorError } from "./errors";
+import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
+import type { NodeSummary } from "./node-summary";
+import type { CallOptions, OrchestratorClient } from "./orchestrator-client";
+import {
+  type EventsPage,
+  type Job,
+  type OrchestratorEvent,
+  type PlanJob,
+  TERMINAL_JOB_STATES,
+  TERMINAL_PLAN_JOB_STATES,
+} from "./schemas";
+import { sleep } from "./sleep";
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => Date.now(), sleep };
+
+export interface WaitProgress {
+  jobName: string;
+  state: string;
+  /** jobs only: count per node state, as known from the job record and the events since */
+  nodeStates: Record<string, number>;
+  lastMessage?: string;
+  elapsedMs: number;
+}
+
+export interface WaitOptions {
+  /** give up after this long: the job is stopped and a JobWaitError thrown */
+  timeoutMs?: number;
+  /** stop the job when the timeout passes (default true) */
+  stopOnTimeout?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: WaitProgress) => void;
+  /**
+   * How long the job is expected to take, e.g. the previous run's duration. Lets the wait poll
+   * rarely while the end is far and densely around it.
+   */
+  expectedDurationMs?: number;
+  /** clock time the job was started (default: when the wait starts); the expected end counts from it */
+  startedAt?: number;
+  /** jobs: failed and other nodes listed in the summary (default 50 each) */
+  nodeSummaryLimit?: number;
+  poll?: Partial<PollPolicy>;
+  /** injectable for tests and time-scaled benchmarks */
+  clock?: Clock;
+}
+
+interface WaitStats {
+  /** HTTP requests made by the wait, retries included */
+  requests: number;
+  elapsedMs: number;
+}
+
+export interface JobWaitResult extends WaitStats {
+  job: Job;
+  state: string;
+  nodeStates: Record<string, number>;
+  nodes: NodeSummary;
+}
+
+export interface PlanJobWaitResult extends WaitStats {
+  planJob: PlanJob;
+  state: string;
+  /** the plan's return value (state `success`) */
+  result?: unknown;
+  /** the plan's error (state `failure`) */
+  error?: { kind?: string; msg?: string; details?: unknown };
+}
+
+/** Polls a job until it is `finished`, `failed` or `stopped` (`stopping` is not the end). */
+export async function waitForJob(
+  client: OrchestratorClient,
+  jobName: string,
+  options: WaitOptions = {},
+): Promise<JobWaitResult> {
+  let job: Job | undefined;
+  // node states from events, keyed by name: a few bytes per node, never the node reports
+  const nodeStates = new Map<string, string>();
+  const counts: Record<string, number> = {};
+  let nodeEnds = 0;
+  const outcome = await poll(client, "job", jobName, options, {
+    fetchRecord: async (call) => {
+      job = await client.getJob(jobName, call);
+      // until events arrive, or once the job is over, the record's counts are the best there are
+      if (nodeStates.size === 0 || TERMINAL_JOB_STATES.has(job.state)) {
+        for (const key of Object.keys(counts)) delete counts[key];
+        Object.assign(counts, job.node_states ?? {});
+      }
+      return job.state;
+    },
+    fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
+    applyEvent: (event) => {
+      const node = event.details?.node;
+      if (event.type.startsWith("node_") && typeof node === "string") {
+        if (nodeStates.size === 0) {
+          for (const key of Object.keys(counts)) delete counts[key];
+          counts.new = job?.node_count ?? 0;
+        }
+        const to = event.type === "node_finished" ? "finished" : event.type.slice(5);
+        move(counts, nodeStates.get(node) ?? "new", to);
+        nodeStates.set(node, to);
+        if (to !== "running") nodeEnds++;
+      }
+      // a job_* event or the last node's end means the record is worth fetching now
+      return event.type.startsWith("job_") || (job?.node_count != null && nodeEnds >= job.node_count);
+    },
+    isTerminal: (state) => TERMINAL_JOB_STATES.has(state),
+    stop: (call) => client.stop(jobName, call),
+    counts,
+  });
+  const nodes = await client
+    .summarizeJobNodes(jobName, options.nodeSummaryLimit ?? 50, outcome.call)
+    .catch((cause) => outcome.fail(cause));
+  const final = job!;
+  return {
+    job: final,
+    state: final.state,
+    nodeStates: final.node_states ?? {},
+    nodes,
+    requests: outcome.call.counter.requests,
+    elapsedMs: outcome.elapsedMs(),
+  };
+}
+
+/** Polls a plan job until it is `success` or `failure` (`pending` is not the end). */
+export async function waitForPlanJob(
+  client: OrchestratorClient,
+  planJobName: string,
+  options: WaitOptions = {},
+): Promise<PlanJobWaitResult> {
+  let planJob: PlanJob | undefined;
+  const outcome = await poll(client, "plan job", planJobName, options, {
+    fetchRecord: async (call) => {
+      planJob = await client.getPlanJob(planJobName, call);
+      return planJob.state;
+    },
+    fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
+    applyEvent: (event) => event.type === "plan_finished" || event.type === "plan_failed",
+    isTerminal: (state) => TERMINAL_PLAN_JOB_STATES.has(state),
+    stop: (call) => client.stopPlan(planJobName, call),
+    counts: {},
+  });
+  const final = planJob!;
+  const failed = final.state === "failure";
+  const result = final.result ?? undefined;
+  return {
+    planJob: final,
+    state: final.state,
+    ...(failed ? { error: asError(result) } : { result }),
+    requests: outcome.call.counter.requests,
+    elapsedMs: outcome.elapsedMs(),
+  };
+}
+
+interface Poller {
+  /** fetches the job record, returns its state */
+  fetchRecord(call: CallOptions): Promise<string>;
+  fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
+  /** applies one event; true when it suggests the job has ended */
+  applyEvent(event: OrchestratorEvent): boolean;
+  isTerminal(state: string): boolean;
+  stop(call: CallOptions): Promise<unknown>;
+  counts: Record<string, number>;
+}
+
+/** Longest time the wait trusts events alone before re-reading the job record. */
+const RECORD_REFRESH_MS = 120_000;
+
+async function poll(
+  client: OrchestratorClient,
+  kind: JobKind,
+  name: string,
+  options: WaitOptions,
+  p: Poller,
+) {
+  const clock = options.clock ?? systemClock;
+  const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
+  const start = clock.now();
+  const deadline = options.timeoutMs === undefined ? undefined : start + options.timeoutMs;
+  const expectedEnd =
+    options.expectedDurationMs === undefined
+      ? undefined
+      : (options.startedAt ?? start) + options.expectedDurationMs;
+  const call = { signal: options.signal, counter: { requests: 0 } };
+  const url = kind === "job" ? client.jobUrl(name) : client.planJobUrl(name);
+  let state: string | undefined;
+  const fail = (reason: "aborted" | "request-failed", cause: unknown): never => {
+    if (cause instanceof JobWaitError) throw cause;
+    throw new JobWaitError({
+      jobKind: kind,
+      jobName: name,
+      jobUrl: url,
+      reason,
+      stopped: false,
+      lastState: state,
+      cause,
+    });
+  };
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (cause) {
+      if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+      // a wrong job id is the caller's mistake, not a wait problem: keep the plain 404
+      if (state === undefined && cause instanceof OrchestratorError && cause.status === 404) throw cause;
+      return fail("request-failed", cause);
+    }
+  };
+
+  state = await guarded(() => p.fetchRecord(call));
+  let recordAt = clock.now();
+  let nextStart: number | undefined;
+  let progressAt = start;
+  let lastMessage: string | undefined;
+  let reported = "";
+  const report = () => {
+    const progress: WaitProgress = {
+      jobName: name,
+      state: state!,
+      nodeStates: { ...p.counts },
+      lastMessage,
+      elapsedMs: clock.now() - start,
+    };
+    const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage]);
+    if (key !== reported) {
+      reported = key;
+      options.onProgress?.(progress);
+    }
+  };
+  report();
+
+  let wantRecord = false;
+  while (!p.isTerminal(state)) {
+    const now = clock.now();
+    if (deadline !== undefined && now >= deadline) {
+      const stopped =
+        options.stopOnTimeout !== false &&
+        (await p.stop(call).then(
+          () => true,
+          () => false,
+        ));
+      throw new JobWaitError({
+        jobKind: kind,
+        jobName: name,
+        jobUrl: url,
+        reason: "deadline",
+        stopped,
+        lastState: state,
+        detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
+      });
+    }
+    let delay = wantRecord
+      ? policy.minMs
+      : nextPollDelay({
+          elapsedMs: now - start,
+          sinceProgressMs: now - progressAt,
+          untilExpectedEndMs: expectedEnd === undefined ? undefined : expectedEnd - now,
+          policy,
+        });
+    if (deadline !== undefined) delay = Math.min(delay, Math.max(0, deadline - now));
+    await guarded(() => clock.sleep(delay, options.signal));
+
+    if (!wantRecord) {
+      const page = await guarded(() => p.fetchEvents(nextStart, call));
+      for (const event of page.items) {
+        const id = Number(event.id);
+        if (Number.isFinite(id)) nextStart = Math.max(nextStart ?? 0, id + 1);
+        if (event.message) lastMessage = event.message;
+        else if (typeof event.details?.message === "string") lastMessage = event.details.message;
+        if (event.type === "job_stopping") state = "stopping";
+        if (p.applyEvent(event)) wantRecord = true;
+      }
+      if (page.items.length > 0) progressAt = clock.now();
+    }
+    if (wantRecord || clock.now() - recordAt >= RECORD_REFRESH_MS) {
+      state = await guarded(() => p.fetchRecord(call));
+      recordAt = clock.now();
+      // the events said "done" but the record lags: keep re-reading the record, quickly
+      wantRecord = wantRecord && !p.isTerminal(state);
+    }
+    report();
+  }
+  return {
+    call,
+    elapsedMs: () => clock.now() - start,
+    fail: (cause: unknown) => fail("request-failed", cause),
+  };
+}
+
+function move(counts: Record<string, number>, from: string, to: string): void {
+  if (counts[from]) {
+    counts[from]--;
+    if (counts[from] === 0) delete counts[from];
+  }
+  counts[to] = (counts[to] ?? 0) + 1;
+}
+
+function asError(value: unknown): PlanJobWaitResult["error"] {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    return {
+      kind: typeof v.kind === "string" ? v.kind : undefined,
+      msg: typeof v.msg === "string" ? v.msg : undefined,
+      details: v.details,
+    };
+  }
+  return { msg: value === undefined || value === null ? undefined : String(value) };
+}

@@ -1,0 +1,199 @@
+import * as assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Emulator } from "../../emulator";
+import {
+  JobWaitError,
+  type OrchestratorClient,
+  type WaitProgress,
+  waitForJob,
+  waitForPlanJob,
+} from "../../provider/client";
+import { clientFor, startTestEmulator, testWorld } from "./support/emulator";
+
+describe("waitForJob / waitForPlanJob against the emulator", () => {
+  let emu: Emulator;
+  let client: OrchestratorClient;
+
+  before(async () => {
+    emu = await startTestEmulator({ timeScale: 60 }); // a 30 s Puppet run takes 0.5 s
+    client = clientFor(emu);
+  });
+  after(async () => {
+    client?.close();
+    await emu?.stop();
+  });
+
+  it("waits for a deploy that succeeds, reporting progress per state change", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node1.example.com", "node4.example.com"] },
+    });
+    const progress: WaitProgress[] = [];
+    const result = await waitForJob(client, job.name, { onProgress: (p) => progress.push(p) });
+    assert.equal(result.state, "finished");
+    assert.deepEqual(result.nodeStates, { finished: 2 });
+    assert.equal(result.nodes.total, 2);
+    assert.ok(result.requests >= 3 && result.requests < 25, `${result.requests} requests`);
+    assert.equal(progress[0].state, "running");
+    assert.equal(progress.at(-1)?.state, "finished");
+    assert.match(progress.at(-1)?.lastMessage ?? "", /./);
+    assert.ok(progress.some((p) => p.nodeStates.running === 2));
+  });
+
+  it("waits for a deploy that fails and lists the failed node", async () => {
+    const { job } = await client.deploy({
+      environment: "development",
+      scope: { nodes: ["node3.example.com", "node1.example.com"] },
+    });
+    const result = await waitForJob(client, job.name);
+    assert.equal(result.state, "failed");
+    assert.equal(result.nodes.failed[0].name, "node3.example.com");
+    assert.equal(result.nodes.failed[0].status, "failed");
+  });
+
+  it("tolerates stopping and ends on stopped", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node1.example.com"] },
+    });
+    const states: string[] = [];
+    const waiting = waitForJob(client, job.name, { onProgress: (p) => states.push(p.state) });
+    await new Promise((r) => setTimeout(r, 100));
+    await client.stop(job.name);
+    const result = await waiting;
+    assert.equal(result.state, "stopped");
+    assert.ok(states.includes("stopping"), states.join(","));
+  });
+
+  it("stops a job that outlives the deadline and names it in the error", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node2.example.com"] },
+    });
+    await assert.rejects(waitForJob(client, job.name, { timeoutMs: 150 }), (e: Error) => {
+      assert.ok(e instanceof JobWaitError);
+      assert.equal(e.reason, "deadline");
+      assert.equal(e.stopped, true);
+      assert.match(
+        e.message,
+        new RegExp(
+          `job ${job.name} \\(${emu.apiUrl}/jobs/${job.name}\\) did not finish .*the job was stopped`,
+        ),
+      );
+      return true;
+    });
+    assert.ok(emu.requests.some((r) => r.method === "POST" && r.path.endsWith("/command/stop")));
+    assert.match((await client.getJob(job.name)).state, /stopping|stopped/);
+  });
+
+  it("stops a plan job that outlives the deadline with stop_plan", async () => {
+    const run = await client.planRun({ plan_name: "demo::slow" });
+    await assert.rejects(
+      waitForPlanJob(client, run.name, { timeoutMs: 100 }),
+      /plan job \d+ .* the job was stopped/,
+    );
+    const final = await waitForPlanJob(client, run.name);
+    assert.equal(final.state, "failure");
+  });
+
+  it("honours an AbortSignal and says the job may still be running", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node1.example.com"] },
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 80);
+    await assert.rejects(waitForJob(client, job.name, { signal: controller.signal }), (e: Error) => {
+      assert.ok(e instanceof JobWaitError);
+      assert.equal(e.reason, "aborted");
+      assert.match(e.message, /wait was cancelled.*may still be running/);
+      return true;
+    });
+  });
+
+  it("returns a plan's result, a failed plan's error, and waits through pending", async () => {
+    const ok = await client.planRun({
+      plan_name: "canary",
+      params: { nodes: ["node1.example.com"], command: "id" },
+    });
+    const done = await waitForPlanJob(client, ok.name);
+    assert.equal(done.state, "success");
+    assert.deepEqual(done.result, { nodes: ["node1.example.com"], command: "id", canary: 1 });
+
+    const bad = await client.planRun({ plan_name: "demo::fail" });
+    const failed = await waitForPlanJob(client, bad.name);
+    assert.equal(failed.state, "failure");
+    assert.equal(failed.error?.kind, "bolt/run-failure");
+
+    const pending = await client.planRun({ plan_name: "demo::pending" });
+    const states: string[] = [];
+    const after = await waitForPlanJob(client, pending.name, { onProgress: (p) => states.push(p.state) });
+    assert.equal(after.state, "success");
+    assert.equal(states[0], "pending");
+  });
+
+  it("re-reads the token file once when the token expires mid-wait", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pe-token-"));
+    const file = join(dir, "token");
+    writeFileSync(file, "ops-token-1\n");
+    const viaFile = clientFor(emu, { token: undefined, tokenFile: file });
+    const { job } = await viaFile.deploy({
+      environment: "production",
+      scope: { nodes: ["node1.example.com"] },
+    });
+    setTimeout(() => {
+      emu.expireToken("ops-token-1");
+      writeFileSync(file, "ops-token-2\n"); // what puppet-access login does
+    }, 100);
+    const result = await waitForJob(viaFile, job.name);
+    assert.equal(result.state, "finished");
+
+    // expired again and nobody logged in: the wait fails, says so, and names the still-running job
+    const second = await viaFile.deploy({
+      environment: "production",
+      scope: { nodes: ["node1.example.com"] },
+    });
+    setTimeout(() => emu.expireToken("ops-token-2"), 100);
+    await assert.rejects(waitForJob(viaFile, second.job.name), (e: Error) => {
+      assert.ok(e instanceof JobWaitError);
+      assert.equal(e.reason, "request-failed");
+      assert.match(
+        e.message,
+        /could not be polled: .*401 puppetlabs\.rbac\/token-expired.*puppet-access login.*may still be running/,
+      );
+      return true;
+    });
+    viaFile.close();
+  });
+
+  it("summarises a 10,000-node job without listing every node", async function () {
+    this.timeout(120_000);
+    const nodes = Array.from({ length: 10_000 }, (_, i) => ({
+      certname: `n${i}.example.com`,
+      runSeconds: 1,
+      ...(i % 1000 === 7
+        ? { runs: { production: { status: "failed" as const, message: `broken ${i}` } } }
+        : {}),
+    }));
+    const big = await startTestEmulator({
+      timeScale: 1000,
+      world: { ...testWorld, settings: { concurrency: 10_000, runSeconds: 1 }, nodes },
+    });
+    try {
+      const c = clientFor(big);
+      const { job } = await c.deploy({ environment: "production", scope: { query: "nodes[certname] { }" } });
+      const result = await waitForJob(c, job.name, { nodeSummaryLimit: 5 });
+      assert.equal(result.state, "failed");
+      assert.equal(result.nodes.total, 10_000);
+      assert.deepEqual(result.nodes.counts, { finished: 9990, failed: 10 });
+      assert.equal(result.nodes.failed.length, 5);
+      assert.equal(result.nodes.others.length, 5);
+      assert.equal(result.nodes.truncated, true);
+      c.close();
+    } finally {
+      await big.stop();
+    }
+  });
+});
