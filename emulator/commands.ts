@@ -12,7 +12,7 @@ import { matchesAny } from "./glob";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import type { NodeOutcome } from "./job-record";
 import { parseBody } from "./parse-body";
-import { isOptionalType, matchesPuppetType, targetNames } from "./puppet-type";
+import { isOptionalType, matchesPuppetType, targetNames } from "../provider/client/puppet-type";
 import {
   DeployBodySchema,
   PlanRunBodySchema,

@@ -1,7 +1,13 @@
 /**
  * pulumi-pe-orchestrator: Pulumi resources for the Puppet Enterprise orchestrator.
  *
- * The package entry point. The resources (`EnvironmentDeploy`, `PlanRun`) and the orchestrator client are
- * exported from here as they land.
+ * `EnvironmentDeploy` runs Puppet on nodes in a code environment; `PlanRun` runs a Puppet plan. Both start the
+ * job through the orchestrator API, wait for it during `pulumi up`, and expose its outcome as outputs.
  */
-export const packageName = "pulumi-pe-orchestrator";
+export type { CommonJobArgs, ConnectionArgs } from "./resources/common-args";
+export {
+  type DeployNodeSummary,
+  EnvironmentDeploy,
+  type EnvironmentDeployArgs,
+} from "./resources/environment-deploy";
+export { type PlanError, PlanRun, type PlanRunArgs } from "./resources/plan-run";

@@ -25,6 +25,17 @@ export interface TestStackOptions {
 const testRoot = path.join(repoRoot, ".pulumi-test");
 
 /**
+ * Makes `require("pulumi-pe-orchestrator")` in test programs (and in the provider process the engine starts
+ * for them) load this clone's build, the way a user's project loads the installed package.
+ */
+function linkThisPackage(): void {
+  const link = path.join(testRoot, "node_modules", "pulumi-pe-orchestrator");
+  if (fs.existsSync(link)) return;
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(repoRoot, link, "dir");
+}
+
+/**
  * A Pulumi project and stack in a temporary folder, driven through the real `pulumi` CLI with a local file
  * backend, its own PULUMI_HOME, a passphrase for secrets and nothing that reaches the network.
  */
@@ -40,7 +51,7 @@ export class TestStack {
   }
 
   static async create(options: TestStackOptions): Promise<TestStack> {
-    fs.mkdirSync(testRoot, { recursive: true });
+    linkThisPackage();
     const dir = fs.mkdtempSync(path.join(testRoot, `${options.project ?? "test"}-`));
     const project = options.project ?? "test";
     const files: Record<string, string> = {

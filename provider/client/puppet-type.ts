@@ -1,3 +1,5 @@
+// Puppet data types, as plan metadata declares them: shared by the provider (checking params before a
+// plan runs) and the emulator (rejecting them like PE would).
 /** Splits "A, B[C, D], E" at top-level commas. */
 function splitArgs(text: string): string[] {
   const out: string[] = [];
@@ -18,7 +20,7 @@ function splitArgs(text: string): string[] {
 
 const unquote = (s: string) => s.replace(/^['"]|['"]$/g, "");
 
-/** Whether a JSON value fits a Puppet data type string; types the emulator does not model accept anything. */
+/** Whether a JSON value fits a Puppet data type string; types not modelled here accept anything. */
 export function matchesPuppetType(type: string, value: unknown): boolean {
   const m = /^(\w+(?:::\w+)*)\s*(?:\[(.*)\])?$/s.exec(type.trim());
   if (!m) return true;

@@ -1,0 +1,125 @@
+// zod schemas of the resources' inputs as the engine hands them to the provider (camelCase, plain JSON):
+// the single source of truth for what `check` accepts and what `create` sends.
+import { z } from "zod";
+import { connectionInputSchema } from "../client";
+
+/** Any JSON value: params and userdata are passed verbatim, so they must survive JSON. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+const json: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number().refine(Number.isFinite, "must be a finite number (JSON has no NaN or Infinity)"),
+    z.boolean(),
+    z.null(),
+    z.array(json),
+    z.record(z.string(), json),
+  ]),
+);
+const jsonObject = z.record(z.string(), json, "must be an object of JSON values");
+
+const positiveInt = (what: string) =>
+  z.number(`must be a number of ${what}`).int(`must be a whole number of ${what}`).positive(`must be > 0`);
+
+/** A week: longer waits are almost certainly a unit mistake (milliseconds for seconds). */
+export const MAX_WAIT_SECONDS = 7 * 24 * 3600;
+
+const commonShape = {
+  description: z.string().optional(),
+  userdata: jsonObject.optional(),
+  triggers: z.array(json, "must be a list").optional(),
+  waitTimeoutSeconds: positiveInt("seconds")
+    .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS} (a week); it is in seconds`)
+    .optional(),
+  failOnJobFailure: z.boolean().optional(),
+  connection: connectionInputSchema.optional(),
+  importJobId: z.string().regex(/^\d+$/, 'must be a job id such as "81"').optional(),
+};
+
+// Puppet environment names: lowercase letters, digits and underscores.
+const environmentName = z
+  .string("must be a Puppet environment name")
+  .regex(/^[a-z0-9_]+$/, "must be a Puppet environment name (lowercase letters, digits, underscores)");
+
+export const deployInputsSchema = z
+  .strictObject({
+    environment: z.union([environmentName, z.literal("")]),
+    nodes: z
+      .array(z.string().min(1, "node names cannot be empty"))
+      .min(1, "must list at least one node")
+      .optional(),
+    query: z.string().min(1, "cannot be empty").optional(),
+    nodeGroup: z.string().min(1, "cannot be empty").optional(),
+    application: z.string().min(1, "cannot be empty").optional(),
+    noop: z.boolean().optional(),
+    noNoop: z.boolean().optional(),
+    concurrency: positiveInt("nodes").optional(),
+    enforceEnvironment: z.boolean().optional(),
+    debug: z.boolean().optional(),
+    trace: z.boolean().optional(),
+    evaltrace: z.boolean().optional(),
+    filetimeout: positiveInt("seconds").optional(),
+    httpConnectTimeout: positiveInt("seconds").optional(),
+    httpKeepaliveTimeout: positiveInt("seconds").optional(),
+    httpReadTimeout: positiveInt("seconds").optional(),
+    ordering: z.enum(["manifest", "title-hash", "random"]).optional(),
+    skipTags: z.union([z.string(), z.array(z.string())]).optional(),
+    tags: z.union([z.string(), z.array(z.string())]).optional(),
+    useCachedCatalog: z.boolean().optional(),
+    usecacheonfailure: z.boolean().optional(),
+    ...commonShape,
+  })
+  .superRefine((inputs, ctx) => {
+    const scopes = (["nodes", "query", "nodeGroup", "application"] as const).filter(
+      (k) => inputs[k] !== undefined,
+    );
+    if (scopes.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [scopes[1] ?? "nodes"],
+        message:
+          scopes.length === 0
+            ? "set exactly one scope: nodes, query, nodeGroup or application (a deploy never targets a whole environment by accident)"
+            : `set exactly one scope, not ${scopes.join(" and ")}`,
+      });
+    }
+    if (inputs.noop === true && inputs.noNoop === true) {
+      ctx.addIssue({ code: "custom", path: ["noNoop"], message: "noop and noNoop cannot both be true" });
+    }
+    if (inputs.environment === "" && inputs.enforceEnvironment !== false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environment"],
+        message:
+          "an empty environment needs enforceEnvironment: false (agents then keep their own environment)",
+      });
+    }
+  });
+export type DeployInputs = z.infer<typeof deployInputsSchema>;
+
+export const planInputsSchema = z.strictObject({
+  planName: z
+    .string("must be a plan name such as canary or mymodule::deploy")
+    .regex(/^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$/, "must be a plan name such as canary or mymodule::deploy"),
+  params: jsonObject.optional(),
+  environment: environmentName.optional(),
+  timeout: positiveInt("seconds").optional(),
+  ...commonShape,
+});
+export type PlanInputs = z.infer<typeof planInputsSchema>;
+
+/** The outputs the provider adds to the inputs in state (not inputs: `check` ignores them). */
+export const OUTPUT_KEYS = [
+  "jobId",
+  "jobUrl",
+  "state",
+  "startedAt",
+  "finishedAt",
+  "durationSeconds",
+  "owner",
+  "nodeCount",
+  "nodeStates",
+  "nodeResults",
+  "nodeResultsTruncated",
+  "result",
+  "error",
+] as const;

@@ -1,0 +1,88 @@
+import type { Job, NodeSummary, PlanJob } from "../client";
+import type { Json } from "./input-schemas";
+
+/** Outputs both resources record about their job. */
+export interface CommonJobOutputs {
+  /** The job's name, the number PE assigned (e.g. "81"); also the resource's id. */
+  jobId: string;
+  /** The job's URL under the configured orchestrator (`.../orchestrator/v1/jobs/81`). */
+  jobUrl: string;
+  /** The job's final state as the orchestrator reports it. */
+  state: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  /** Login of the user who started the job. */
+  owner: string | null;
+}
+
+export interface DeployJobOutputs extends CommonJobOutputs {
+  nodeCount: number;
+  /** Nodes per state, e.g. `{ finished: 9, failed: 1 }`. */
+  nodeStates: Record<string, number>;
+  /** A bounded summary: failed nodes first, then others, at most 50 of each. */
+  nodeResults: NodeSummaryOutput[];
+  /** True when `nodeResults` does not list every node (large jobs). */
+  nodeResultsTruncated: boolean;
+}
+
+export interface NodeSummaryOutput {
+  name: string;
+  state: string;
+  durationSeconds: number | null;
+  status: string | null;
+  message: string | null;
+}
+
+export interface PlanJobOutputs extends CommonJobOutputs {
+  /** The plan's return value (state `success`). */
+  result: Json | null;
+  /** The plan's error (state `failure`). */
+  error: { kind: string | null; msg: string | null; details: Json | null } | null;
+}
+
+export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): DeployJobOutputs {
+  return {
+    jobId: job.name,
+    jobUrl,
+    state: job.state,
+    startedAt: job.started_timestamp ?? job.timestamp ?? null,
+    finishedAt: job.finished_timestamp ?? null,
+    durationSeconds: job.duration ?? null,
+    owner: job.owner?.login ?? null,
+    nodeCount: job.node_count ?? summary.total,
+    nodeStates: job.node_states ?? summary.counts,
+    nodeResults: [...summary.failed, ...summary.others].map((node) => ({
+      name: node.name,
+      state: node.state,
+      durationSeconds: node.durationSeconds,
+      status: node.status ?? null,
+      message: node.message ?? null,
+    })),
+    nodeResultsTruncated: summary.truncated,
+  };
+}
+
+export function planOutputs(
+  planJob: PlanJob,
+  jobUrl: string,
+  outcome: { result?: unknown; error?: { kind?: string; msg?: string; details?: unknown } },
+): PlanJobOutputs {
+  return {
+    jobId: planJob.name,
+    jobUrl,
+    state: planJob.state,
+    startedAt: planJob.created_timestamp ?? planJob.timestamp ?? null,
+    finishedAt: planJob.finished_timestamp ?? null,
+    durationSeconds: planJob.duration ?? null,
+    owner: planJob.owner?.login ?? null,
+    result: outcome.result === undefined ? null : (outcome.result as Json),
+    error: outcome.error
+      ? {
+          kind: outcome.error.kind ?? null,
+          msg: outcome.error.msg ?? null,
+          details: outcome.error.details === undefined ? null : (outcome.error.details as Json),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,216 @@
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  type ConnectionInput,
+  ConnectionSettingsError,
+  JobWaitError,
+  OrchestratorClient,
+  OrchestratorError,
+  resolveConnectionSettings,
+  type WaitProgress,
+} from "../client";
+import { logToEngine } from "./engine-log";
+import { OUTPUT_KEYS } from "./input-schemas";
+import { JobFailedError } from "./job-failed-error";
+import type { CheckFailure, JobKind } from "./job-kind";
+import type { CommonJobOutputs } from "./job-outputs";
+import { stackConnectionConfig } from "./stack-connection-config";
+import { validateInputs } from "./validate-inputs";
+
+type Props = Record<string, unknown>;
+
+/** Keys the provider or the resource class add to the inputs: never user inputs. */
+const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", ...OUTPUT_KEYS]);
+/** The `importJobId` input adopts an existing job: changing it is a different job. */
+const ADOPT_KEY = "importJobId";
+
+/** The user's inputs among stored properties (which also hold outputs and internal keys). */
+export function userInputs(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => !INTERNAL_KEYS.has(key)));
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Props)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+function clientFor(props: Props): OrchestratorClient {
+  const settings = resolveConnectionSettings({
+    connection: props.connection as ConnectionInput | undefined,
+    config: stackConnectionConfig(),
+    env: process.env,
+  });
+  return new OrchestratorClient(settings, {
+    logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
+  });
+}
+
+function progressLine(typeName: string, jobNoun: string, progress: WaitProgress): string {
+  const nodes = Object.entries(progress.nodeStates)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(", ");
+  const seconds = Math.round(progress.elapsedMs / 1000);
+  return [
+    `${typeName}: ${jobNoun} ${progress.jobName} ${progress.state} (${seconds}s)`,
+    nodes && `nodes: ${nodes}`,
+    progress.lastMessage && `last event: ${progress.lastMessage}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/**
+ * The dynamic provider of one resource type, over the orchestrator client. `check` validates before any API
+ * call; `create` starts the job and waits; `read` refreshes the job's record; `update` and `delete` make no
+ * API call (a finished job cannot be changed or undone).
+ */
+export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
+  kind: JobKind<I, O>,
+): pulumi.dynamic.ResourceProvider {
+  const fail = (jobName: string, outputs: O, inputs: Props, what: string): never => {
+    throw new JobFailedError(
+      `${kind.typeName} ${kind.jobNoun} ${jobName} ${what} (state ${outputs.state}): ${kind.describeFailure(outputs)}. ` +
+        `Job URL: ${outputs.jobUrl}. It is recorded in the stack; to run it again, change the resource's ` +
+        `triggers, or set failOnJobFailure: false to accept this outcome.`,
+      jobName,
+      { ...inputs, ...outputs },
+    );
+  };
+
+  const waitFor = async (
+    client: OrchestratorClient,
+    jobName: string,
+    inputs: Props,
+    urn?: string,
+  ): Promise<O> => {
+    const timeoutSeconds = inputs.waitTimeoutSeconds as number | undefined;
+    try {
+      return await kind.wait(client, jobName, {
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
+        onProgress: (progress) =>
+          void logToEngine(progressLine(kind.typeName, kind.jobNoun, progress), { urn, ephemeral: true }),
+      });
+    } catch (error) {
+      if (!(error instanceof JobWaitError)) throw error;
+      // Record what is known of the job, so that the next `up` or a `refresh` finds it again.
+      const outputs = await kind.read(client, jobName).catch(() => undefined);
+      throw new JobFailedError(
+        `${kind.typeName}: ${error.message}` +
+          (error.reason === "deadline"
+            ? ` (waitTimeoutSeconds: ${timeoutSeconds}; raise it if the job needs longer)`
+            : ""),
+        jobName,
+        {
+          ...inputs,
+          ...(outputs ?? { jobId: jobName, jobUrl: error.jobUrl, state: error.lastState ?? "unknown" }),
+        },
+      );
+    }
+  };
+
+  return {
+    async check(_olds: Props, news: Props) {
+      const inputs = userInputs(news);
+      const { failures, value, hasUnknowns } = validateInputs(kind.schema, inputs);
+      if (failures.length === 0 && value && !hasUnknowns && kind.checkAgainstOrchestrator) {
+        failures.push(...(await checkRemotely(kind, value, inputs)));
+      }
+      return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: Props, news: Props) {
+      const before = userInputs(olds);
+      const after = userInputs(news);
+      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+      const changed = [...keys].filter((key) => !same(before[key], after[key]));
+      const replaceKeys = new Set<string>([...kind.replaceKeys, ADOPT_KEY]);
+      const replaces = changed.filter((key) => replaceKeys.has(key));
+      return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(props: Props) {
+      const inputs = userInputs(props);
+      const parsed = kind.schema.parse(inputs);
+      const client = clientFor(inputs);
+      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+      try {
+        const adopted = inputs[ADOPT_KEY];
+        const jobName = typeof adopted === "string" ? adopted : await kind.start(client, parsed);
+        void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
+        const outputs = await waitFor(client, jobName, inputs, urn);
+        if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
+          fail(jobName, outputs, inputs, "failed");
+        return { id: jobName, outs: { ...inputs, ...outputs } };
+      } finally {
+        client.close();
+      }
+    },
+
+    async read(id: string, props: Props) {
+      const inputs = userInputs(props);
+      const client = clientFor(inputs);
+      try {
+        const outputs = await kind.read(client, id);
+        return { id, props: { ...inputs, ...outputs } };
+      } catch (error) {
+        // A job the orchestrator no longer knows is gone: an empty id tells the engine so.
+        if (error instanceof OrchestratorError && error.status === 404) return { id: "", props: {} };
+        throw error;
+      } finally {
+        client.close();
+      }
+    },
+
+    async update(id: string, olds: Props, news: Props) {
+      const inputs = userInputs(news);
+      const outputs = Object.fromEntries(
+        Object.entries(olds).filter(
+          ([key]) => INTERNAL_KEYS.has(key) && key !== "__provider" && key !== "__urn",
+        ),
+      ) as unknown as O;
+      // A failed job stays failed: `up` keeps saying so until triggers change or the failure is accepted.
+      if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false)
+        fail(id, outputs, inputs, "had failed");
+      return { outs: { ...inputs, ...outputs } };
+    },
+
+    async delete() {
+      // Nothing to undo: a job's record stays in the orchestrator's history.
+    },
+  };
+}
+
+/** Checks needing the orchestrator (plan and params); skipped quietly when it cannot be reached. */
+async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
+  kind: JobKind<I, O>,
+  value: I,
+  inputs: Props,
+): Promise<CheckFailure[]> {
+  let client: OrchestratorClient;
+  try {
+    client = clientFor(inputs);
+  } catch (error) {
+    if (error instanceof ConnectionSettingsError) return [];
+    throw error;
+  }
+  try {
+    return (await kind.checkAgainstOrchestrator?.(client, value)) ?? [];
+  } catch (error) {
+    if (error instanceof OrchestratorError && error.status === 404) {
+      const property = error.kind?.endsWith("unknown-environment") ? "environment" : "planName";
+      return [{ property, reason: `${error.msg ?? error.message}` }];
+    }
+    // Unreachable, unauthorised or anything else: `create` reports it with full context.
+    return [];
+  } finally {
+    client.close();
+  }
+}

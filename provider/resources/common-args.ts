@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Per-resource override of the connection settings (see the README's "Configuration"). */
+export interface ConnectionArgs {
+  /** `https://host:8143`, with or without `/orchestrator/v1`. */
+  serviceUrl?: pulumi.Input<string>;
+  /** A PE RBAC token. Stored encrypted in state, even when given as a plain string. */
+  token?: pulumi.Input<string>;
+  /** Path to a file holding the token (what `puppet-access login` writes). */
+  tokenFile?: pulumi.Input<string>;
+  /** The CA that signed the orchestrator's certificate: a PEM file path or the PEM text. */
+  cacert?: pulumi.Input<string>;
+  /** Skip TLS verification. Explicit opt-in only; warns. */
+  insecure?: pulumi.Input<boolean>;
+}
+
+/** Inputs both resources take. */
+export interface CommonJobArgs {
+  /** Any change of these values replaces the resource, which runs the job again. */
+  triggers?: pulumi.Input<pulumi.Input<unknown>[]>;
+  /** How long `pulumi up` waits for the job; at the deadline the job is stopped and the operation fails. */
+  waitTimeoutSeconds?: pulumi.Input<number>;
+  /** Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`. */
+  failOnJobFailure?: pulumi.Input<boolean>;
+  /** Stored with the job; shown in the PE console. Changing it does not run the job again. */
+  description?: pulumi.Input<string>;
+  /** Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again. */
+  userdata?: pulumi.Input<Record<string, unknown>>;
+  /**
+   * Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring
+   * a job that ran outside Pulumi into a stack). Changing it replaces the resource.
+   */
+  importJobId?: pulumi.Input<string>;
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/** Outputs both resources expose. */
+export interface CommonJobOutputProps {
+  jobId: pulumi.Output<string>;
+  jobUrl: pulumi.Output<string>;
+  state: pulumi.Output<string>;
+  startedAt: pulumi.Output<string | null>;
+  finishedAt: pulumi.Output<string | null>;
+  durationSeconds: pulumi.Output<number | null>;
+  owner: pulumi.Output<string | null>;
+}
+
+/** Keeps the token secret in state: per field when the object is plain, else the whole connection. */
+function secretConnection(connection: CommonJobArgs["connection"]): CommonJobArgs["connection"] {
+  if (connection === undefined) return undefined;
+  if (pulumi.Output.isInstance(connection) || connection instanceof Promise) return pulumi.secret(connection);
+  const plain = connection as ConnectionArgs;
+  return plain.token === undefined ? plain : { ...plain, token: pulumi.secret(plain.token) };
+}
+
+/**
+ * The property bag a resource registers: the user's inputs, its URN (so progress shows on the resource's own
+ * row) and the outputs the provider will fill in.
+ */
+export function jobResourceProps(
+  name: string,
+  typeName: string,
+  args: CommonJobArgs,
+  opts: pulumi.CustomResourceOptions | undefined,
+  outputKeys: readonly string[],
+): pulumi.Inputs {
+  const urn = pulumi.createUrn(name, `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${typeName}`, opts?.parent);
+  return {
+    ...Object.fromEntries(outputKeys.map((key) => [key, undefined])),
+    ...args,
+    connection: secretConnection(args.connection),
+    __urn: urn,
+  };
+}
+
+/** The module of both resources' type tokens: `pulumi-nodejs:dynamic/pe-orchestrator:EnvironmentDeploy`. */
+export const RESOURCE_MODULE = "pe-orchestrator";

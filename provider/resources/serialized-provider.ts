@@ -1,0 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The provider object Pulumi serializes into every resource's state. It captures nothing but the resource
+ * type's name: each method loads the implementation from the installed package at run time, so state stays
+ * small and never holds a setting or a token.
+ */
+export function serializedProvider(
+  typeName: "EnvironmentDeploy" | "PlanRun",
+): pulumi.dynamic.ResourceProvider {
+  const load = (): pulumi.dynamic.ResourceProvider =>
+    require("pulumi-pe-orchestrator/dynamic").providers[typeName];
+  return {
+    configure: (request) => load().configure!(request),
+    check: (olds, news) => load().check!(olds, news),
+    diff: (id, olds, news) => load().diff!(id, olds, news),
+    create: (inputs) => load().create(inputs),
+    read: (id, props) => load().read!(id, props),
+    update: (id, olds, news) => load().update!(id, olds, news),
+    delete: (id, props) => load().delete!(id, props),
+  };
+}

@@ -1,0 +1,102 @@
+import * as assert from "node:assert/strict";
+import type { Emulator } from "../../emulator";
+import { commandRequests, emulatorStack } from "../support/emulator-stack";
+import type { TestStack } from "../support/test-stack";
+
+// Both resources through the real engine against the emulator over HTTPS. Config drives what changes.
+const program = `
+import * as pulumi from "@pulumi/pulumi";
+import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
+
+const config = new pulumi.Config("demo");
+const deploy = new EnvironmentDeploy("web", {
+  environment: "production",
+  nodes: ["node1.example.com", "node2.example.com"],
+  description: config.get("description") ?? "first",
+  triggers: [config.get("commit") ?? "c1"],
+});
+const canary = new PlanRun("canary", {
+  planName: "canary",
+  params: { nodes: ["node1.example.com", "node2.example.com"], command: config.get("command") ?? "whoami", canary: 1 },
+  waitTimeoutSeconds: Number(config.get("wait") ?? "600"),
+}, { dependsOn: deploy });
+
+export const deployJobId = deploy.jobId;
+export const deployState = deploy.state;
+export const deployUrl = deploy.jobUrl;
+export const nodeStates = deploy.nodeStates;
+export const planJobId = canary.jobId;
+export const planState = canary.state;
+export const planResult = canary.result;
+`;
+
+describe("resources: EnvironmentDeploy and PlanRun through the real engine", function () {
+  this.timeout(10 * 60 * 1000);
+  let emu: Emulator;
+  let stack: TestStack;
+
+  before(async () => {
+    ({ emu, stack } = await emulatorStack({ project: "resources", files: { "index.ts": program } }));
+  });
+
+  after(async () => {
+    await stack?.remove();
+    await emu?.stop();
+  });
+
+  it("pulumi up starts one deploy and one plan run and records their outcome", async () => {
+    const up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:EnvironmentDeploy\s+web\s+created/);
+    assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:PlanRun\s+canary\s+created/);
+    const outputs = await stack.outputs();
+    assert.match(String(outputs.deployJobId), /^\d+$/);
+    assert.equal(outputs.deployState, "finished");
+    assert.equal(outputs.deployUrl, `${emu.apiUrl}/jobs/${outputs.deployJobId}`);
+    assert.deepEqual(outputs.nodeStates, { finished: 2 });
+    assert.equal(outputs.planState, "success");
+    assert.deepEqual(outputs.planResult, {
+      nodes: ["node1.example.com", "node2.example.com"],
+      command: "whoami",
+      canary: 1,
+    });
+    assert.deepEqual(commandRequests(emu), [
+      "/orchestrator/v1/command/deploy",
+      "/orchestrator/v1/command/plan_run",
+    ]);
+  });
+
+  it("a second pulumi up reports no changes and starts no job", async () => {
+    const before = commandRequests(emu).length;
+    const up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /3 unchanged/);
+    assert.equal(commandRequests(emu).length, before);
+  });
+
+  it("changing description updates in place; changing triggers replaces with exactly one new job", async () => {
+    const before = commandRequests(emu).length;
+    const first = await stack.outputs();
+    await stack.setConfig("demo:description", "second");
+    let up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /EnvironmentDeploy\s+web\s+updated/);
+    assert.equal(commandRequests(emu).length, before, "an in-place update starts no job");
+
+    await stack.setConfig("demo:commit", "c2");
+    up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /EnvironmentDeploy\s+web\s+replaced/);
+    assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
+    const second = await stack.outputs();
+    assert.notEqual(second.deployJobId, first.deployJobId);
+  });
+
+  it("destroy removes everything without API commands", async () => {
+    const before = commandRequests(emu).length;
+    const destroy = await stack.destroy();
+    assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
+    assert.equal(commandRequests(emu).length, before);
+    assert.equal((await stack.exportState()).deployment.resources?.length ?? 0, 0);
+  });
+});

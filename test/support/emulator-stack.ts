@@ -1,0 +1,19 @@
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import { TestStack, type TestStackOptions } from "./test-stack";
+
+/** Commands the emulator received (POSTs under /command/), to prove what did or did not start a job. */
+export function commandRequests(emu: Emulator): string[] {
+  return emu.requests.filter((r) => r.method === "POST" && r.path.includes("/command/")).map((r) => r.path);
+}
+
+/** An emulator (HTTPS, its own CA, time-scaled) and a stack configured to reach it through `pe:*` config. */
+export async function emulatorStack(
+  options: TestStackOptions & { emulator?: EmulatorOptions },
+): Promise<{ emu: Emulator; stack: TestStack }> {
+  const emu = await startEmulator({ quiet: true, timeScale: 100, ...options.emulator });
+  const stack = await TestStack.create(options);
+  await stack.setConfig("pe:serviceUrl", emu.url);
+  await stack.setConfig("pe:cacert", emu.caFile);
+  await stack.setConfig("pe:token", emu.adminToken, { secret: true });
+  return { emu, stack };
+}
