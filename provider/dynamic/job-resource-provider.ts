@@ -42,13 +42,17 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function clientFor(props: Props): OrchestratorClient {
-  const settings = resolveConnectionSettings({
+/** Resource `connection` input first, then `pe:*` stack config, then the environment and PE's client tools. */
+function connectionSettings(props: Props) {
+  return resolveConnectionSettings({
     connection: props.connection as ConnectionInput | undefined,
     config: stackConnectionConfig(),
     env: process.env,
   });
-  return new OrchestratorClient(settings, {
+}
+
+function clientFor(props: Props): OrchestratorClient {
+  return new OrchestratorClient(connectionSettings(props), {
     logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
   });
 }
@@ -120,8 +124,10 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
     async check(_olds: Props, news: Props) {
       const inputs = userInputs(news);
       const { failures, value, hasUnknowns } = validateInputs(kind.schema, inputs);
-      if (failures.length === 0 && value && !hasUnknowns && kind.checkAgainstOrchestrator) {
-        failures.push(...(await checkRemotely(kind, value, inputs)));
+      if (failures.length === 0 && value && !hasUnknowns) {
+        const connectionFailure = await checkConnection(inputs);
+        if (connectionFailure) failures.push(connectionFailure);
+        else if (kind.checkAgainstOrchestrator) failures.push(...(await checkRemotely(kind, value, inputs)));
       }
       return { inputs: news, failures };
     },
@@ -186,6 +192,23 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       // Nothing to undo: a job's record stays in the orchestrator's history.
     },
   };
+}
+
+/**
+ * Resolves the connection settings and reads the token, so that a wrong URL, CA or token file fails `preview`
+ * naming the setting to fix, before any request.
+ */
+async function checkConnection(inputs: Props): Promise<CheckFailure | undefined> {
+  try {
+    await connectionSettings(inputs).token.get();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConnectionSettingsError)) throw error;
+    // `setting` may carry where it came from ("connection.tokenFile (/path)"): the property is the first word.
+    const setting = error.setting?.split(" ")[0];
+    const property = setting?.startsWith("connection.") ? setting : "connection";
+    return { property, reason: `${error.message} (set it in the resource's connection or in pe:* config)` };
+  }
 }
 
 /** Checks needing the orchestrator (plan and params); skipped quietly when it cannot be reached. */
