@@ -79,23 +79,20 @@ function progressLine(typeName: string, jobNoun: string, progress: WaitProgress)
 export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
   kind: JobKind<I, O>,
 ): pulumi.dynamic.ResourceProvider {
-  const fail = (jobName: string, outputs: O, inputs: Props, what: string): never => {
+  // `props` are all of the resource's properties: a partial failure must keep `__provider` in state.
+  const fail = (jobName: string, outputs: O, props: Props, what: string): never => {
     throw new JobFailedError(
       `${kind.typeName} ${kind.jobNoun} ${jobName} ${what} (state ${outputs.state}): ${kind.describeFailure(outputs)}. ` +
         `Job URL: ${outputs.jobUrl}. It is recorded in the stack; to run it again, change the resource's ` +
         `triggers, or set failOnJobFailure: false to accept this outcome.`,
       jobName,
-      { ...inputs, ...outputs },
+      { ...props, ...outputs },
     );
   };
 
-  const waitFor = async (
-    client: OrchestratorClient,
-    jobName: string,
-    inputs: Props,
-    urn?: string,
-  ): Promise<O> => {
-    const timeoutSeconds = inputs.waitTimeoutSeconds as number | undefined;
+  const waitFor = async (client: OrchestratorClient, jobName: string, props: Props): Promise<O> => {
+    const timeoutSeconds = props.waitTimeoutSeconds as number | undefined;
+    const urn = typeof props.__urn === "string" ? props.__urn : undefined;
     try {
       return await kind.wait(client, jobName, {
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
@@ -113,7 +110,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
             : ""),
         jobName,
         {
-          ...inputs,
+          ...props,
           ...(outputs ?? { jobId: jobName, jobUrl: error.jobUrl, state: error.lastState ?? "unknown" }),
         },
       );
@@ -146,14 +143,14 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const inputs = userInputs(props);
       const parsed = kind.schema.parse(inputs);
       const client = clientFor(inputs);
-      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
       try {
         const adopted = inputs[ADOPT_KEY];
         const jobName = typeof adopted === "string" ? adopted : await kind.start(client, parsed);
+        const urn = typeof props.__urn === "string" ? props.__urn : undefined;
         void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
-        const outputs = await waitFor(client, jobName, inputs, urn);
+        const outputs = await waitFor(client, jobName, props);
         if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
-          fail(jobName, outputs, inputs, "failed");
+          fail(jobName, outputs, props, "failed");
         return { id: jobName, outs: { ...inputs, ...outputs } };
       } finally {
         client.close();
@@ -183,8 +180,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         ),
       ) as unknown as O;
       // A failed job stays failed: `up` keeps saying so until triggers change or the failure is accepted.
-      if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false)
-        fail(id, outputs, inputs, "had failed");
+      if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false) fail(id, outputs, news, "had failed");
       return { outs: { ...inputs, ...outputs } };
     },
 
