@@ -57,13 +57,13 @@ export class PlanRun extends pulumi.dynamic.Resource implements CommonJobOutputP
   declare readonly error: pulumi.Output<PlanError | null>;
 
   constructor(name: string, args: PlanRunArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      serializedProvider("PlanRun"),
-      name,
-      jobResourceProps(name, "PlanRun", args, opts, OUTPUTS),
-      opts,
-      RESOURCE_MODULE,
-      "PlanRun",
-    );
+    const props = jobResourceProps(name, "PlanRun", args, opts, OUTPUTS);
+    // The plan's result and error may echo its params. Placeholders derived from the params make the engine
+    // keep these outputs secret whenever a param is secret (an output is secret when its input of the same
+    // name is).
+    const echoOfParams = pulumi.output(args.params).apply(() => undefined);
+    props.result = echoOfParams;
+    props.error = echoOfParams;
+    super(serializedProvider("PlanRun"), name, props, opts, RESOURCE_MODULE, "PlanRun");
   }
 }
