@@ -9,7 +9,15 @@ export {
   ResponseShapeError,
   type WaitFailure,
 } from "./errors";
-export { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
+export { estimateEndFromProgress, type NodeTimes, type ProgressInput } from "./estimate-end-from-progress";
+export {
+  callerEstimate,
+  type DurationEstimate,
+  estimateJobDuration,
+  type HistoryEstimateOptions,
+} from "./estimate-job-duration";
+export { type HistoryOption, historyOptionSchema } from "./history-option";
+export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
 export { type NodeSummary, NodeSummaryBuilder, type NodeSummaryEntry } from "./node-summary";
 export { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
 export { type CallOptions, type ClientOptions, type Logger, OrchestratorClient } from "./orchestrator-client";
@@ -23,6 +31,7 @@ export {
   resolveConnectionSettings,
 } from "./resolve-connection-settings";
 export * from "./schemas";
+export { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
 export type { TokenSource } from "./token-source";
 export {
   type Clock,

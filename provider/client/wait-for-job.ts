@@ -1,4 +1,7 @@
+import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
+import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "./errors";
+import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "./node-summary";
 import type { CallOptions, OrchestratorClient } from "./orchestrator-client";
@@ -10,6 +13,7 @@ import {
   TERMINAL_JOB_STATES,
   TERMINAL_PLAN_JOB_STATES,
 } from "./schemas";
+import { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
 import { sleep } from "./sleep";
 
 export interface Clock {
@@ -26,6 +30,8 @@ export interface WaitProgress {
   nodeStates: Record<string, number>;
   lastMessage?: string;
   elapsedMs: number;
+  /** the predicted duration the poll schedule follows, when there is one */
+  estimate?: DurationEstimate;
 }
 
 export interface WaitOptions {
@@ -37,9 +43,15 @@ export interface WaitOptions {
   onProgress?: (progress: WaitProgress) => void;
   /**
    * How long the job is expected to take, e.g. the previous run's duration. Lets the wait poll
-   * rarely while the end is far and densely around it.
+   * rarely while the end is far and densely around it. Given, it replaces the history estimate.
    */
   expectedDurationMs?: number;
+  /**
+   * Without `expectedDurationMs` the wait predicts the end from recent runs of the same job (one
+   * `GET /jobs` or `GET /plan_jobs` at the start): same command, environment and scope, or same plan,
+   * environment and parameters. Hints override what the job's record says; `false` skips the request.
+   */
+  history?: HistoryHints | false;
   /** clock time the job was started (default: when the wait starts); the expected end counts from it */
   startedAt?: number;
   /** jobs: failed and other nodes listed in the summary (default 50 each) */
@@ -53,6 +65,8 @@ interface WaitStats {
   /** HTTP requests made by the wait, retries included */
   requests: number;
   elapsedMs: number;
+  /** the last predicted duration the wait followed (caller, history or progress), if any */
+  estimate?: DurationEstimate;
 }
 
 export interface JobWaitResult extends WaitStats {
@@ -82,18 +96,33 @@ export async function waitForJob(
   const nodeStates = new Map<string, string>();
   const counts: Record<string, number> = {};
   let nodeEnds = 0;
+  // when the wait saw each node start and end: the progress estimate extrapolates from them
+  const nodeTimes = new Map<string, NodeTimes>();
+  const useRecord = (record: Job) => {
+    job = record;
+    // until events arrive, or once the job is over, the record's counts are the best there are
+    if (nodeStates.size === 0 || TERMINAL_JOB_STATES.has(record.state)) {
+      for (const key of Object.keys(counts)) delete counts[key];
+      Object.assign(counts, record.node_states ?? {});
+    }
+    return record.state;
+  };
   const outcome = await poll(client, "job", jobName, options, {
-    fetchRecord: async (call) => {
-      job = await client.getJob(jobName, call);
-      // until events arrive, or once the job is over, the record's counts are the best there are
-      if (nodeStates.size === 0 || TERMINAL_JOB_STATES.has(job.state)) {
-        for (const key of Object.keys(counts)) delete counts[key];
-        Object.assign(counts, job.node_states ?? {});
-      }
-      return job.state;
+    fetchRecord: async (call) => useRecord(await client.getJob(jobName, call)),
+    fetchHistory: async (hints, call) => {
+      // the newest jobs include this one: the same request gives its record and its history
+      const { items } = await client.listJobs(
+        { order_by: "timestamp", order: "desc", limit: HISTORY_LIMIT },
+        call,
+      );
+      const own = items.find((j) => j.name === jobName);
+      return {
+        state: own ? useRecord(own) : undefined,
+        durationsMs: () => (job ? similarJobDurations(job, items, hints) : []),
+      };
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
-    applyEvent: (event) => {
+    applyEvent: (event, at) => {
       const node = event.details?.node;
       if (event.type.startsWith("node_") && typeof node === "string") {
         if (nodeStates.size === 0) {
@@ -103,11 +132,24 @@ export async function waitForJob(
         const to = event.type === "node_finished" ? "finished" : event.type.slice(5);
         move(counts, nodeStates.get(node) ?? "new", to);
         nodeStates.set(node, to);
+        const times = nodeTimes.get(node) ?? {};
+        if (to === "running") times.startedAt = at;
+        else times.endedAt = at;
+        nodeTimes.set(node, times);
         if (to !== "running") nodeEnds++;
       }
       // a job_* event or the last node's end means the record is worth fetching now
       return event.type.startsWith("job_") || (job?.node_count != null && nodeEnds >= job.node_count);
     },
+    estimate: (now) =>
+      job?.node_count && job.node_count > 1
+        ? estimateEndFromProgress({
+            nodeCount: job.node_count,
+            nodes: nodeTimes.values(),
+            now,
+            concurrency: typeof job.options?.concurrency === "number" ? job.options.concurrency : undefined,
+          })
+        : undefined,
     isTerminal: (state) => TERMINAL_JOB_STATES.has(state),
     stop: (call) => client.stop(jobName, call),
     counts,
@@ -123,6 +165,7 @@ export async function waitForJob(
     nodes,
     requests: outcome.call.counter.requests,
     elapsedMs: outcome.elapsedMs(),
+    estimate: outcome.estimate(),
   };
 }
 
@@ -137,6 +180,22 @@ export async function waitForPlanJob(
     fetchRecord: async (call) => {
       planJob = await client.getPlanJob(planJobName, call);
       return planJob.state;
+    },
+    fetchHistory: async (hints, call) => {
+      const query = {
+        order_by: "timestamp",
+        order: "desc",
+        limit: HISTORY_LIMIT,
+        results: "exclude",
+      } as const;
+      const { items } = await client.listPlanJobs(query, call);
+      // listed without results: a plan that has already ended is read again, result included
+      const own = items.find((j) => j.name === planJobName && !TERMINAL_PLAN_JOB_STATES.has(j.state));
+      if (own) planJob = own;
+      return {
+        state: own?.state,
+        durationsMs: () => (planJob ? similarPlanJobDurations(planJob, items, hints) : []),
+      };
     },
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
     applyEvent: (event) => event.type === "plan_finished" || event.type === "plan_failed",
@@ -153,15 +212,23 @@ export async function waitForPlanJob(
     ...(failed ? { error: asError(result) } : { result }),
     requests: outcome.call.counter.requests,
     elapsedMs: outcome.elapsedMs(),
+    estimate: outcome.estimate(),
   };
 }
 
 interface Poller {
   /** fetches the job record, returns its state */
   fetchRecord(call: CallOptions): Promise<string>;
+  /** lists recent jobs; the state is the waited-for job's when the list has it (its record is then known) */
+  fetchHistory(
+    hints: HistoryHints,
+    call: CallOptions,
+  ): Promise<{ state?: string; durationsMs: () => number[] }>;
   fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
-  /** applies one event; true when it suggests the job has ended */
-  applyEvent(event: OrchestratorEvent): boolean;
+  /** applies one event seen `at` ms after the job started; true when it suggests the job has ended */
+  applyEvent(event: OrchestratorEvent, at: number): boolean;
+  /** the job's duration extrapolated from its progress, at `now` ms after it started */
+  estimate?(now: number): DurationEstimate | undefined;
   isTerminal(state: string): boolean;
   stop(call: CallOptions): Promise<unknown>;
   counts: Record<string, number>;
@@ -169,6 +236,8 @@ interface Poller {
 
 /** Longest time the wait trusts events alone before re-reading the job record. */
 const RECORD_REFRESH_MS = 120_000;
+/** Recent jobs listed for the history estimate: enough to hold this job and a few like it. */
+const HISTORY_LIMIT = 50;
 
 async function poll(
   client: OrchestratorClient,
@@ -179,12 +248,12 @@ async function poll(
 ) {
   const clock = options.clock ?? systemClock;
   const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
+  const history = parseHistoryOption(options.history);
   const start = clock.now();
+  const jobStart = options.startedAt ?? start;
   const deadline = options.timeoutMs === undefined ? undefined : start + options.timeoutMs;
-  const expectedEnd =
-    options.expectedDurationMs === undefined
-      ? undefined
-      : (options.startedAt ?? start) + options.expectedDurationMs;
+  let estimate: DurationEstimate | undefined =
+    options.expectedDurationMs === undefined ? undefined : callerEstimate(options.expectedDurationMs);
   const call = { signal: options.signal, counter: { requests: 0 } };
   const url = kind === "job" ? client.jobUrl(name) : client.planJobUrl(name);
   let state: string | undefined;
@@ -211,12 +280,27 @@ async function poll(
     }
   };
 
-  state = await guarded(() => p.fetchRecord(call));
+  if (estimate === undefined && history !== false) {
+    // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
+    const found = await p.fetchHistory(history, call).catch(() => {
+      if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+      return undefined;
+    });
+    state = found?.state;
+    if (state === undefined) state = await guarded(() => p.fetchRecord(call));
+    if (found) estimate = estimateJobDuration(found.durationsMs());
+  } else {
+    state = await guarded(() => p.fetchRecord(call));
+  }
   let recordAt = clock.now();
+  // polls are planned from when the previous one was sent, so round trips do not stretch the schedule
+  let polledAt = start;
   let nextStart: number | undefined;
   let progressAt = start;
   let lastMessage: string | undefined;
   let reported = "";
+  // live progress beats history: it describes this run
+  const current = () => p.estimate?.(clock.now() - jobStart) ?? estimate;
   const report = () => {
     const progress: WaitProgress = {
       jobName: name,
@@ -224,6 +308,7 @@ async function poll(
       nodeStates: { ...p.counts },
       lastMessage,
       elapsedMs: clock.now() - start,
+      estimate: current(),
     };
     const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage]);
     if (key !== reported) {
@@ -253,30 +338,41 @@ async function poll(
         detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
       });
     }
+    const predicted = current();
     let delay = wantRecord
       ? policy.minMs
-      : nextPollDelay({
-          elapsedMs: now - start,
-          sinceProgressMs: now - progressAt,
-          untilExpectedEndMs: expectedEnd === undefined ? undefined : expectedEnd - now,
+      : polledAt +
+        nextPollDelay({
+          elapsedMs: polledAt - start,
+          sinceProgressMs: Math.max(0, polledAt - progressAt),
+          untilExpectedEndMs: predicted && jobStart + predicted.durationMs - polledAt,
+          expectedSpreadMs: predicted?.spreadMs,
           policy,
-        });
-    if (deadline !== undefined) delay = Math.min(delay, Math.max(0, deadline - now));
+        }) -
+        now;
+    delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
     await guarded(() => clock.sleep(delay, options.signal));
+    polledAt = clock.now();
 
-    if (!wantRecord) {
+    // around the predicted end only the state matters: one record read says "done" where an events
+    // page would need a second request for the record
+    const until = predicted ? jobStart + predicted.durationMs - clock.now() : Number.NaN;
+    const nearEnd =
+      predicted !== undefined && until <= predicted.spreadMs && until >= -2 * predicted.spreadMs;
+    if (!wantRecord && !nearEnd) {
       const page = await guarded(() => p.fetchEvents(nextStart, call));
+      const at = clock.now() - jobStart;
       for (const event of page.items) {
         const id = Number(event.id);
         if (Number.isFinite(id)) nextStart = Math.max(nextStart ?? 0, id + 1);
         if (event.message) lastMessage = event.message;
         else if (typeof event.details?.message === "string") lastMessage = event.details.message;
         if (event.type === "job_stopping") state = "stopping";
-        if (p.applyEvent(event)) wantRecord = true;
+        if (p.applyEvent(event, at)) wantRecord = true;
       }
       if (page.items.length > 0) progressAt = clock.now();
     }
-    if (wantRecord || clock.now() - recordAt >= RECORD_REFRESH_MS) {
+    if (wantRecord || nearEnd || clock.now() - recordAt >= RECORD_REFRESH_MS) {
       state = await guarded(() => p.fetchRecord(call));
       recordAt = clock.now();
       // the events said "done" but the record lags: keep re-reading the record, quickly
@@ -287,6 +383,7 @@ async function poll(
   return {
     call,
     elapsedMs: () => clock.now() - start,
+    estimate: current,
     fail: (cause: unknown) => fail("request-failed", cause),
   };
 }

@@ -4,13 +4,14 @@ import { DEFAULT_POLL_POLICY, nextPollDelay } from "../../provider/client/next-p
 const policy = DEFAULT_POLL_POLICY;
 
 /** Poll times the policy produces for a job of `durationMs` (no progress events), until it ends. */
-function schedule(durationMs: number, expectedMs?: number): number[] {
+function schedule(durationMs: number, expectedMs?: number, spreadMs?: number): number[] {
   const polls: number[] = [];
   for (let t = 0; t < durationMs;) {
     t += nextPollDelay({
       elapsedMs: t,
       sinceProgressMs: t,
       untilExpectedEndMs: expectedMs === undefined ? undefined : expectedMs - t,
+      expectedSpreadMs: spreadMs,
       policy,
     });
     polls.push(t);
@@ -18,12 +19,13 @@ function schedule(durationMs: number, expectedMs?: number): number[] {
   return polls;
 }
 
+const gaps = (polls: number[]) => polls.slice(1).map((t, i) => t - polls[i]);
+
 describe("nextPollDelay", () => {
-  it("starts quick and doubles up to the cap", () => {
+  it("without a prediction starts quick and doubles up to the cap", () => {
     const polls = schedule(60_000);
     assert.deepEqual(polls.slice(0, 4), [100, 200, 400, 800]);
-    const gaps = polls.slice(1).map((t, i) => t - polls[i]);
-    assert.ok(Math.max(...gaps) <= policy.maxMs);
+    assert.ok(Math.max(...gaps(polls)) <= policy.maxMs);
     assert.ok(polls.length <= 20, `${polls.length} polls for 60 s`);
   });
 
@@ -32,20 +34,59 @@ describe("nextPollDelay", () => {
     assert.equal(nextPollDelay({ elapsedMs: 40_000, sinceProgressMs: 0, policy }), 2000);
   });
 
-  it("with an expected end, polls rarely while it is far and lands on it", () => {
-    const polls = schedule(60_000, 60_000);
-    assert.ok(polls.length <= 18, `${polls.length} polls`);
-    assert.ok(polls[polls.length - 1] - 60_000 <= policy.minMs, `last poll ${polls[polls.length - 1]}`);
+  it("with a predicted end, polls first at 10% of it (at most maxMs) and jumps to the window in few requests", () => {
+    const polls = schedule(60_000, 60_000, 1200);
+    assert.equal(polls[0], policy.maxMs, "10% of the end, at most maxMs");
+    const before = polls.filter((t) => t <= 58_800);
+    assert.ok(before.length <= 5, `${before.length} polls before the window: ${before}`);
+    assert.equal(before.at(-1), 58_800, "lands on the window's start");
+    assert.ok(Math.max(...gaps(before)) <= policy.maxMsWithExpectedEnd * 1.25);
   });
 
-  it("backs off again when the job runs past its expected end", () => {
-    assert.equal(
-      nextPollDelay({ elapsedMs: 61_000, sinceProgressMs: 61_000, untilExpectedEndMs: -1000, policy }),
-      1000,
-    );
-    assert.equal(
-      nextPollDelay({ elapsedMs: 99_000, sinceProgressMs: 99_000, untilExpectedEndMs: -39_000, policy }),
-      5000,
-    );
+  it("polls densest at the predicted end, sparser towards the window's edges", () => {
+    const at = (until: number) =>
+      nextPollDelay({
+        elapsedMs: 60_000 - until,
+        sinceProgressMs: 0,
+        untilExpectedEndMs: until,
+        expectedSpreadMs: 1200,
+        policy,
+      });
+    assert.equal(at(0), policy.aroundEndMs);
+    assert.ok(at(-300) > at(0) && at(-600) > at(-300) && at(-1200) > at(-600));
+    assert.ok(at(300) <= 300 && at(300) > at(0));
+    // a window of ±1.2 s costs about a dozen polls, most of them within ±0.6 s
+    const polls = schedule(61_200, 60_000, 1200).filter((t) => t > 58_800);
+    assert.ok(polls.length >= 10 && polls.length <= 16, `${polls.length} polls in the window`);
+    const central = polls.filter((t) => Math.abs(t - 60_000) <= 600);
+    assert.ok(central.length >= polls.length / 2, `${central.length} of ${polls.length} central`);
+  });
+
+  it("scales the window with the spread: a 600 s job with ±12 s still polls every 100 ms at the end", () => {
+    const polls = schedule(612_000, 600_000, 12_000);
+    const near = gaps(polls.filter((t) => Math.abs(t - 600_000) <= 500));
+    assert.ok(Math.max(...near) <= 110, `gaps ${near}`);
+    assert.ok(polls.length < 300, `${polls.length} polls: fewer than a 1 s loop's 600`);
+  });
+
+  it("backs off in proportion to the overrun when the job runs past the window, up to maxMs", () => {
+    const past = (over: number) =>
+      nextPollDelay({
+        elapsedMs: 60_000 + over,
+        sinceProgressMs: 60_000,
+        untilExpectedEndMs: -over,
+        expectedSpreadMs: 1200,
+        policy,
+      });
+    assert.equal(past(4000), 2000);
+    assert.equal(past(60_000), policy.maxMs);
+    assert.ok(past(1300) >= 650 && past(1300) <= 1000);
+  });
+
+  it("defaults the spread to 2% of the expected duration (at least 100 ms)", () => {
+    const input = { elapsedMs: 4900, sinceProgressMs: 0, untilExpectedEndMs: 100, policy };
+    assert.equal(nextPollDelay(input), nextPollDelay({ ...input, expectedSpreadMs: 100 }));
+    const long = { elapsedMs: 59_000, sinceProgressMs: 0, untilExpectedEndMs: 1000, policy };
+    assert.equal(nextPollDelay(long), nextPollDelay({ ...long, expectedSpreadMs: 1200 }));
   });
 });

@@ -168,6 +168,94 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     viaFile.close();
   });
 
+  it("predicts the end from the previous run of the same deploy (one GET /jobs, which also gives the record)", async () => {
+    const deploy = () =>
+      client.deploy({ environment: "production", scope: { nodes: ["node5.example.com"] } });
+    const first = await waitForJob(client, (await deploy()).job.name);
+    const before = emu.requests.length;
+    const second = await waitForJob(client, (await deploy()).job.name);
+    assert.equal(second.estimate?.source, "history");
+    assert.equal(second.estimate?.durationMs, (first.job.duration ?? 0) * 1000);
+    const made = emu.requests.slice(before).filter((r) => r.method === "GET");
+    assert.equal(made.filter((r) => r.path.endsWith("/jobs")).length, 1);
+    assert.equal(made[0].path, "/orchestrator/v1/jobs", "the list is the first request");
+    assert.notEqual(made[1].path, `/orchestrator/v1/jobs/${second.job.name}`, "no separate record read");
+  });
+
+  it("makes no history request with history: false, and takes an environment hint", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node5.example.com"] },
+    });
+    const before = emu.requests.length;
+    const result = await waitForJob(client, job.name, { history: false });
+    assert.equal(result.estimate, undefined);
+    assert.ok(!emu.requests.slice(before).some((r) => r.path === "/orchestrator/v1/jobs"));
+    const next = await client.deploy({ environment: "production", scope: { nodes: ["node5.example.com"] } });
+    const hinted = await waitForJob(client, next.job.name, { history: { environment: "development" } });
+    assert.equal(hinted.estimate, undefined, "no run of this scope in development");
+    await assert.rejects(
+      waitForJob(client, next.job.name, { history: { environment: "" } }),
+      /wait option history.*environment/,
+    );
+  });
+
+  it("waits as before when the server refuses the history list", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      scope: { nodes: ["node5.example.com"] },
+    });
+    emu.setFaults({ rules: [{ method: "GET", path: "/jobs$", action: "error", status: 403, count: 1 }] });
+    const result = await waitForJob(client, job.name);
+    emu.setFaults({ rules: [] });
+    assert.equal(result.state, "finished");
+    assert.equal(result.estimate, undefined);
+  });
+
+  it("predicts a plan job's end from the last successful run of the same plan", async () => {
+    await waitForPlanJob(
+      client,
+      (await client.planRun({ plan_name: "facts::info", params: { targets: ["node1.example.com"] } })).name,
+    );
+    const second = await waitForPlanJob(
+      client,
+      (await client.planRun({ plan_name: "facts::info", params: { targets: ["node1.example.com"] } })).name,
+      {
+        history: { planName: "facts::info" },
+      },
+    );
+    assert.equal(second.state, "success");
+    assert.equal(second.estimate?.source, "history");
+  });
+
+  it("extrapolates a deploy's end from its waves of nodes", async () => {
+    const { job } = await client.deploy({
+      environment: "production",
+      concurrency: 2,
+      scope: {
+        nodes: [
+          "node1.example.com",
+          "node2.example.com",
+          "node4.example.com",
+          "node5.example.com",
+          "node3.example.com",
+        ],
+      },
+    });
+    const estimates: number[] = [];
+    const result = await waitForJob(client, job.name, {
+      history: false,
+      onProgress: (p) => {
+        if (p.estimate?.source === "progress") estimates.push(p.estimate.durationMs);
+      },
+    });
+    assert.equal(result.state, "finished");
+    // three waves of 0.5 s: once the first has finished the prediction is about 1.5 s
+    assert.ok(estimates.length > 0, "a progress estimate was made");
+    const last = estimates.at(-1)!;
+    assert.ok(last > 1200 && last < 2200, `predicted ${last} ms`);
+  });
+
   it("summarises a 10,000-node job without listing every node", async function () {
     this.timeout(120_000);
     const nodes = Array.from({ length: 10_000 }, (_, i) => ({

@@ -1,0 +1,87 @@
+import type { Job, PlanJob } from "./schemas";
+
+/** What a finished job must share with the one being waited for to count as "the same job". */
+export interface HistoryHints {
+  /** jobs: the code environment (default: the waited-for job's) */
+  environment?: string;
+  /** plan jobs: the plan's name (default: the waited-for plan job's) */
+  planName?: string;
+}
+
+/** States whose duration says how long the job takes: a stopped job says nothing. */
+const DONE_JOB_STATES = new Set(["finished", "failed"]);
+
+/**
+ * Durations in ms, in the list's order (most recent first), of the finished jobs that look like
+ * `current`: same command and environment (and task), and the same scope when any such job exists;
+ * otherwise the same node count, which a whole-environment or query deploy keeps from run to run.
+ */
+export function similarJobDurations(current: Job, jobs: readonly Job[], hints: HistoryHints = {}): number[] {
+  const environment = hints.environment ?? current.environment?.name ?? undefined;
+  const command = current.type ?? current.command;
+  const candidates = jobs.filter(
+    (j) =>
+      j.name !== current.name &&
+      DONE_JOB_STATES.has(j.state) &&
+      (j.type ?? j.command) === command &&
+      (environment === undefined || j.environment?.name === environment) &&
+      j.options?.task === current.options?.task,
+  );
+  const scope = canonical(current.options?.scope);
+  const sameScope =
+    scope === undefined ? [] : candidates.filter((j) => canonical(j.options?.scope) === scope);
+  const similar =
+    sameScope.length > 0 ? sameScope : candidates.filter((j) => j.node_count === current.node_count);
+  return durations(similar);
+}
+
+/** Durations in ms of the successful runs of the same plan in the same environment, most recent first. */
+export function similarPlanJobDurations(
+  current: PlanJob,
+  planJobs: readonly PlanJob[],
+  hints: HistoryHints = {},
+): number[] {
+  const planName = hints.planName ?? current.options?.plan_name ?? undefined;
+  if (planName === undefined) return [];
+  const environment = hints.environment ?? current.options?.environment ?? undefined;
+  const candidates = planJobs.filter(
+    (p) =>
+      p.name !== current.name &&
+      // a failed plan often stops early: its duration is not the plan's
+      p.state === "success" &&
+      p.options?.plan_name === planName &&
+      (environment === undefined || (p.options?.environment ?? "production") === environment),
+  );
+  const params = canonical(current.options?.parameters);
+  const sameParams = candidates.filter((p) => canonical(p.options?.parameters) === params);
+  return durations(sameParams.length > 0 ? sameParams : candidates);
+}
+
+function durations(records: ReadonlyArray<Job | PlanJob>): number[] {
+  return records.map(durationMs).filter((d): d is number => d !== undefined);
+}
+
+/** `duration` (s) when the server gives it, else the timestamps (whole seconds in PE). */
+function durationMs(record: Job | PlanJob): number | undefined {
+  if (typeof record.duration === "number" && Number.isFinite(record.duration)) return record.duration * 1000;
+  const start = "started_timestamp" in record ? record.started_timestamp : record.created_timestamp;
+  const from = Date.parse(String(start ?? ""));
+  const to = Date.parse(String(record.finished_timestamp ?? ""));
+  return Number.isFinite(from) && Number.isFinite(to) && to >= from ? to - from : undefined;
+}
+
+/** JSON with sorted keys, so `{a, b}` and `{b, a}` compare equal; undefined stays undefined. */
+function canonical(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, x]) => [k, sort(x)]),
+          )
+        : v;
+  return JSON.stringify(sort(value));
+}
