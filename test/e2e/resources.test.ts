@@ -11,7 +11,7 @@ import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
 const config = new pulumi.Config("demo");
 const deploy = new EnvironmentDeploy("web", {
   environment: "production",
-  nodes: ["node1.example.com", "node2.example.com"],
+  nodes: (config.get("nodes") ?? "node1.example.com,node2.example.com").split(","),
   description: config.get("description") ?? "first",
   triggers: [config.get("commit") ?? "c1"],
 });
@@ -49,6 +49,12 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:EnvironmentDeploy\s+web\s+created/);
     assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:PlanRun\s+canary\s+created/);
+    // Progress shows on the resources' own rows while `up` waits.
+    assert.match(
+      up.stdout,
+      /EnvironmentDeploy\s+web\s+creating \(\d+s\) EnvironmentDeploy: job \d+ (running|finished)/,
+    );
+    assert.match(up.stdout, /PlanRun\s+canary\s+creating \(\d+s\) PlanRun: plan job \d+ (running|success)/);
     const outputs = await stack.outputs();
     assert.match(String(outputs.deployJobId), /^\d+$/);
     assert.equal(outputs.deployState, "finished");
@@ -90,6 +96,30 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
     const second = await stack.outputs();
     assert.notEqual(second.deployJobId, first.deployJobId);
+  });
+
+  it("waitTimeoutSeconds updates in place; params or scope changes replace with exactly one new job each", async () => {
+    let before = commandRequests(emu).length;
+    await stack.setConfig("demo:wait", "300");
+    let up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /PlanRun\s+canary\s+updated/);
+    assert.equal(commandRequests(emu).length, before);
+
+    await stack.setConfig("demo:command", "hostname");
+    up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /PlanRun\s+canary\s+replaced/);
+    assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/plan_run"]);
+    assert.equal((await stack.outputs()).planResult instanceof Object, true);
+
+    before = commandRequests(emu).length;
+    await stack.setConfig("demo:nodes", "node4.example.com");
+    up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /EnvironmentDeploy\s+web\s+replaced/);
+    assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
+    assert.deepEqual((await stack.outputs()).nodeStates, { finished: 1 });
   });
 
   it("destroy removes everything without API commands", async () => {

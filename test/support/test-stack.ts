@@ -19,6 +19,8 @@ export interface TestStackOptions {
   stack?: string;
   /** Extra environment for every command. */
   env?: Record<string, string>;
+  /** Where to create the project folder (default: `.pulumi-test/` in this clone). */
+  parentDir?: string;
 }
 
 /** Where test projects live: inside the clone, so that programs resolve this package's node_modules. */
@@ -52,7 +54,8 @@ export class TestStack {
 
   static async create(options: TestStackOptions): Promise<TestStack> {
     linkThisPackage();
-    const dir = fs.mkdtempSync(path.join(testRoot, `${options.project ?? "test"}-`));
+    const parent = options.parentDir ?? testRoot;
+    const dir = fs.mkdtempSync(path.join(parent, `${options.project ?? "test"}-`));
     const project = options.project ?? "test";
     const files: Record<string, string> = {
       "Pulumi.yaml": `name: ${project}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
