@@ -1,17 +1,27 @@
-import * as pulumi from "@pulumi/pulumi";
+import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
 
-// Until the orchestrator resources land, the demo proves the engine round trip with one dynamic resource.
-const provider: pulumi.dynamic.ResourceProvider = {
-  async create(inputs: { message: string }) {
-    return { id: "demo", outs: { message: inputs.message } };
-  },
-};
+// The demo `npm run demo` runs against the embedded emulator (scripts/demo.sh sets pe:serviceUrl, pe:cacert and
+// pe:tokenFile). Both requests are PE's own documented examples.
+const nodes = ["node1.example.com", "node2.example.com"];
 
-class Message extends pulumi.dynamic.Resource {
-  declare readonly message: pulumi.Output<string>;
-  constructor(name: string, message: string) {
-    super(provider, name, { message }, {}, "demo", "Message");
-  }
-}
+const deploy = new EnvironmentDeploy("production", {
+  environment: "production",
+  nodes,
+  description: "pulumi-pe-orchestrator demo",
+});
 
-export const message = new Message("hello", "pulumi-pe-orchestrator demo").message;
+// The canary plan runs after the deploy: dependsOn orders jobs that share no outputs.
+const canary = new PlanRun(
+  "canary",
+  { planName: "canary", params: { nodes, command: "whoami", canary: 1 } },
+  { dependsOn: deploy },
+);
+
+export const deployJobId = deploy.jobId;
+export const deployState = deploy.state;
+export const deployNodeStates = deploy.nodeStates;
+export const deployJobUrl = deploy.jobUrl;
+export const planJobId = canary.jobId;
+export const planState = canary.state;
+export const planResult = canary.result;
+export const planJobUrl = canary.jobUrl;

@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
+
+// Stands in for the VMs a real stack creates (an EC2 instance, a vSphere VM, ...): a resource whose output is the
+// certnames of the machines it made. Only that output matters here; swap in your cloud provider's resource.
+const nodePoolProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: { names: string[]; domain: string }) {
+    const certnames = inputs.names.map((name) => `${name}.${inputs.domain}`);
+    return { id: certnames.join(","), outs: { ...inputs, certnames } };
+  },
+};
+
+class NodePool extends pulumi.dynamic.Resource {
+  declare readonly certnames: pulumi.Output<string[]>;
+  constructor(name: string, args: { names: string[]; domain: string }, opts?: pulumi.CustomResourceOptions) {
+    super(nodePoolProvider, name, { ...args, certnames: undefined }, opts, "example", "NodePool");
+  }
+}
+
+const config = new pulumi.Config();
+const pool = new NodePool("web", {
+  names: config.getObject<string[]>("names") ?? ["node1", "node2"],
+  domain: config.get("domain") ?? "example.com",
+});
+
+// The plan's `nodes` is an output of the pool, so Pulumi runs the plan only after the machines exist, and again
+// (a replacement) whenever the set of machines changes.
+const canary = new PlanRun("canary", {
+  planName: "canary",
+  params: { nodes: pool.certnames, command: config.get("command") ?? "hostname", canary: 1 },
+});
+
+// The canary plan returns `{nodes, command, canary}`: deploy production to exactly the nodes it checked. A failed
+// plan fails `pulumi up` before this runs (failOnJobFailure defaults to true).
+interface CanaryResult {
+  nodes: string[];
+  command: string;
+  canary: number;
+}
+const result = canary.result as pulumi.Output<CanaryResult>;
+const rollout = new EnvironmentDeploy("rollout", {
+  environment: "production",
+  nodes: result.nodes,
+  description: pulumi.interpolate`Rollout after canary plan job ${canary.jobId}`,
+});
+
+export const certnames = pool.certnames;
+export const planJobId = canary.jobId;
+export const planState = canary.state;
+export const planResult = canary.result;
+export const rolloutJobId = rollout.jobId;
+export const rolloutState = rollout.state;

@@ -1,0 +1,121 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Emulator, startEmulator } from "../../emulator";
+import { commandRequests } from "../support/emulator-stack";
+import { repoRoot } from "../support/pulumi-cli";
+import { TestStack } from "../support/test-stack";
+
+// Each example under examples/ as a user runs it: its own files, the real engine, the emulator over HTTPS.
+
+/** The example's program files (not its README, nor a node_modules a user may have installed there). */
+function exampleFiles(name: string): Record<string, string> {
+  const dir = path.join(repoRoot, "examples", name);
+  const files: Record<string, string> = {};
+  for (const file of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
+    files[file] = fs.readFileSync(path.join(dir, file), "utf8");
+  }
+  return files;
+}
+
+async function exampleStack(emu: Emulator, name: string, env?: Record<string, string>): Promise<TestStack> {
+  const stack = await TestStack.create({ project: name, files: exampleFiles(name), env });
+  await stack.setConfig("pe:serviceUrl", emu.url);
+  await stack.setConfig("pe:cacert", emu.caFile);
+  await stack.setConfig("pe:token", emu.adminToken, { secret: true });
+  return stack;
+}
+
+/** `pulumi up`; with `typeCheck`, ts-node type-checks the program as it does for users (the harness skips that). */
+async function upOk(stack: TestStack, options: { typeCheck?: boolean } = {}): Promise<string> {
+  const env: Record<string, string> = options.typeCheck ? { PULUMI_NODEJS_TRANSPILE_ONLY: "false" } : {};
+  const up = await stack.pulumi(["up", "--yes", "--skip-preview"], env);
+  assert.equal(up.code, 0, up.stdout + up.stderr);
+  return up.stdout;
+}
+
+async function destroyOk(stack: TestStack): Promise<void> {
+  const destroy = await stack.destroy();
+  assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
+  assert.equal((await stack.exportState()).deployment.resources?.length ?? 0, 0);
+}
+
+const canaryResult = { nodes: ["node1.example.com", "node2.example.com"], command: "hostname", canary: 1 };
+
+describe("examples: each example project through the real engine against the emulator", function () {
+  this.timeout(5 * 60 * 1000);
+  let emu: Emulator;
+  const stacks: TestStack[] = [];
+
+  before(async () => {
+    emu = await startEmulator({ quiet: true, timeScale: 1000 });
+  });
+
+  after(async () => {
+    // Newest first: the stack-reference project lives in the plan-after-nodes project's backend folder.
+    for (const stack of stacks.reverse()) await stack.remove();
+    await emu?.stop();
+  });
+
+  it("deploy-on-commit: deploys once per commit", async () => {
+    const stack = await exampleStack(emu, "deploy-on-commit");
+    stacks.push(stack);
+    await stack.setConfig("deploy-on-commit:commit", "a1b2c3");
+    await upOk(stack, { typeCheck: true });
+    const first = await stack.outputs();
+    assert.match(String(first.jobId), /^\d+$/);
+    assert.equal(first.state, "finished");
+    assert.deepEqual(first.nodeStates, { finished: 2 });
+
+    const before = commandRequests(emu).length;
+    assert.match(await upOk(stack), /2 unchanged/);
+    assert.equal(commandRequests(emu).length, before, "same commit, no job");
+
+    await stack.setConfig("deploy-on-commit:commit", "d4e5f6");
+    assert.match(await upOk(stack), /EnvironmentDeploy\s+deploy\s+replaced/);
+    assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
+    const second = await stack.outputs();
+    assert.equal(second.deployedCommit, "d4e5f6");
+    assert.notEqual(second.jobId, first.jobId);
+    await destroyOk(stack);
+  });
+
+  let planStack: TestStack;
+
+  it("plan-after-nodes: runs the plan on the pool's nodes and deploys to the plan's result", async () => {
+    planStack = await exampleStack(emu, "plan-after-nodes");
+    stacks.push(planStack);
+    // In preview the pool's certnames are unknown: the plan shows as pending and nothing runs.
+    const before = commandRequests(emu).length;
+    const preview = await planStack.preview();
+    assert.equal(preview.code, 0, preview.stdout + preview.stderr);
+    assert.match(preview.stdout, /PlanRun\s+canary\s+create/);
+    assert.equal(commandRequests(emu).length, before);
+    await upOk(planStack, { typeCheck: true });
+    const outputs = await planStack.outputs();
+    assert.deepEqual(outputs.certnames, canaryResult.nodes);
+    assert.match(String(outputs.planJobId), /^\d+$/);
+    assert.equal(outputs.planState, "success");
+    assert.deepEqual(outputs.planResult, canaryResult);
+    assert.match(String(outputs.rolloutJobId), /^\d+$/);
+    assert.equal(outputs.rolloutState, "finished");
+  });
+
+  it("stack-reference: consumes plan-after-nodes' job outputs from the same backend", async () => {
+    // A second project in the first one's backend, as two teams sharing one Pulumi backend would.
+    const stack = await exampleStack(emu, "stack-reference", {
+      PULUMI_BACKEND_URL: `file://${path.join(planStack.dir, ".state")}`,
+    });
+    stacks.push(stack);
+    await upOk(stack, { typeCheck: true });
+    const upstream = await planStack.outputs();
+    const outputs = await stack.outputs();
+    assert.equal(outputs.upstreamPlanJobId, upstream.planJobId);
+    assert.equal(outputs.upstreamPlanState, "success");
+    assert.deepEqual(outputs.upstreamPlanResult, canaryResult);
+    assert.equal(outputs.deployState, "finished");
+
+    await destroyOk(stack);
+    await destroyOk(planStack);
+  });
+});
