@@ -1,7 +1,11 @@
-import { type DeployRequest, type OrchestratorClient, waitForJob } from "../client";
+import { type DeployRequest, type OrchestratorClient, TERMINAL_JOB_STATES, waitForJob } from "../client";
 import { type DeployInputs, deployInputsSchema } from "./input-schemas";
 import type { JobKind } from "./job-kind";
+import { withMarker } from "./job-marker";
 import { type DeployJobOutputs, deployOutputs } from "./job-outputs";
+
+/** How far back a crashed run's job is looked for (newest first). */
+const RECENT_JOBS = 100;
 
 /** At most this many failed and other nodes are kept in state, whatever the job's size. */
 const NODE_SUMMARY_LIMIT = 50;
@@ -80,10 +84,22 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
     "usecacheonfailure",
     "triggers",
   ],
-  async start(client, inputs) {
-    const created = await client.deploy(deployRequest(inputs));
+  async start(client, inputs, marker) {
+    const created = await client.deploy(
+      deployRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }),
+    );
     return created.job.name;
   },
+  async recentJobs(client) {
+    const list = await client.listJobs({
+      type: "deploy",
+      order_by: "timestamp",
+      order: "desc",
+      limit: RECENT_JOBS,
+    });
+    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+  },
+  isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
   async wait(client, jobName, settings) {
     const result = await waitForJob(client, jobName, {
       timeoutMs: settings.timeoutMs,

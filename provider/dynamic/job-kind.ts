@@ -1,10 +1,18 @@
 import type { z } from "zod";
 import type { OrchestratorClient, WaitProgress } from "../client";
+import type { JobMarker } from "./job-marker";
 import type { CommonJobOutputs } from "./job-outputs";
 
 export interface CheckFailure {
   property: string;
   reason: string;
+}
+
+/** A recent job of this kind, as listed by the orchestrator. */
+export interface RecentJob {
+  name: string;
+  state: string;
+  userdata?: unknown;
 }
 
 export interface WaitSettings {
@@ -23,8 +31,12 @@ export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs 
   replaceKeys: readonly (keyof Inputs & string)[];
   /** Extra checks that need the orchestrator (plan parameters); absent settings or network: no failures. */
   checkAgainstOrchestrator?(client: OrchestratorClient, inputs: Inputs): Promise<CheckFailure[]>;
-  /** POSTs the command and returns the new job's name. */
-  start(client: OrchestratorClient, inputs: Inputs): Promise<string>;
+  /** POSTs the command, marked in its userdata, and returns the new job's name. */
+  start(client: OrchestratorClient, inputs: Inputs, marker: JobMarker): Promise<string>;
+  /** The newest jobs of this kind (most recent first), to find marked ones after a crash. */
+  recentJobs(client: OrchestratorClient): Promise<RecentJob[]>;
+  /** States in which a job still runs (or will). */
+  isRunning(state: string): boolean;
   /** Waits for a terminal state and returns the outputs. */
   wait(client: OrchestratorClient, jobName: string, settings: WaitSettings): Promise<Outputs>;
   /** Reads the job's current record without waiting. */

@@ -8,12 +8,15 @@ import {
   resolveConnectionSettings,
   type WaitProgress,
 } from "../client";
+import { canonicalJson } from "./canonical-json";
 import { logToEngine } from "./engine-log";
 import { OUTPUT_KEYS } from "./input-schemas";
+import { removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
 import { stackConnectionConfig } from "./stack-connection-config";
+import { startOrRecoverJob } from "./start-or-recover-job";
 import { validateInputs } from "./validate-inputs";
 
 type Props = Record<string, unknown>;
@@ -28,19 +31,7 @@ export function userInputs(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([key]) => !INTERNAL_KEYS.has(key)));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Props)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
-}
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 /** Resource `connection` input first, then `pe:*` stack config, then the environment and PE's client tools. */
 function connectionSettings(props: Props) {
@@ -143,12 +134,24 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const inputs = userInputs(props);
       const parsed = kind.schema.parse(inputs);
       const client = clientFor(inputs);
+      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
       try {
         const adopted = inputs[ADOPT_KEY];
-        const jobName = typeof adopted === "string" ? adopted : await kind.start(client, parsed);
-        const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+        const { jobName, recovered } =
+          typeof adopted === "string"
+            ? { jobName: adopted, recovered: undefined }
+            : await startOrRecoverJob(kind, client, parsed, urn);
+        if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
         void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
-        const outputs = await waitFor(client, jobName, props);
+        let outputs: O;
+        try {
+          outputs = await waitFor(client, jobName, props);
+        } catch (error) {
+          // Recorded in state as a partial failure: the journal has done its job.
+          if (error instanceof JobFailedError && urn) removeInFlight(urn);
+          throw error;
+        }
+        if (urn) removeInFlight(urn);
         if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
           fail(jobName, outputs, props, "failed");
         return { id: jobName, outs: { ...inputs, ...outputs } };

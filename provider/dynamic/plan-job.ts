@@ -1,7 +1,8 @@
-import { type PlanJob, type PlanRunRequest, waitForPlanJob } from "../client";
+import { type PlanJob, type PlanRunRequest, TERMINAL_PLAN_JOB_STATES, waitForPlanJob } from "../client";
 import { isOptionalType, matchesPuppetType } from "../client/puppet-type";
 import { type PlanInputs, planInputsSchema } from "./input-schemas";
 import type { CheckFailure, JobKind } from "./job-kind";
+import { withMarker } from "./job-marker";
 import { type PlanJobOutputs, planOutputs } from "./job-outputs";
 
 /** Maps the resource's inputs to the plan_run request, carrying only what the user set. */
@@ -81,9 +82,21 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
     const metadata = await client.getPlan(inputs.planName, inputs.environment ?? "production");
     return checkPlanParams(metadata.metadata?.parameters, inputs.params ?? {}, inputs.planName);
   },
-  async start(client, inputs) {
-    return (await client.planRun(planRunRequest(inputs))).name;
+  async start(client, inputs, marker) {
+    return (
+      await client.planRun(planRunRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }))
+    ).name;
   },
+  async recentJobs(client) {
+    const list = await client.listPlanJobs({
+      order_by: "timestamp",
+      order: "desc",
+      limit: 100,
+      results: "exclude",
+    });
+    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+  },
+  isRunning: (state) => !TERMINAL_PLAN_JOB_STATES.has(state),
   async wait(client, jobName, settings) {
     const result = await waitForPlanJob(client, jobName, {
       timeoutMs: settings.timeoutMs,

@@ -84,11 +84,18 @@ export class TestStack {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      // Each test stack keeps its own record of creates in flight (crash recovery), never the user's.
+      PE_ORCHESTRATOR_JOURNAL_DIR: path.join(dir, ".journal"),
       ...options.env,
     };
     const stack = new TestStack(dir, options.stack ?? "dev", env);
     await stack.pulumiOk(["stack", "init", stack.stack]);
     return stack;
+  }
+
+  /** The environment every command of this stack runs with (for processes a test starts itself). */
+  environment(): NodeJS.ProcessEnv {
+    return { ...this.env };
   }
 
   /** Runs `pulumi <args>` in the project folder. */

@@ -1,0 +1,128 @@
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { defaultWorld, type Emulator } from "../../emulator";
+import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
+import { commandRequests, emulatorStack } from "../support/emulator-stack";
+import type { TestStack } from "../support/test-stack";
+
+// `pulumi up` killed (SIGKILL of the engine, the language host, the program and the provider) while a job runs,
+// or between sending the command and its answer. The next run must not start a second job and must record the
+// job that actually ran.
+const program = `
+import { PlanRun } from "pulumi-pe-orchestrator";
+import * as pulumi from "@pulumi/pulumi";
+const run = new PlanRun("long", {
+  planName: "demo::long",
+  params: {},
+  triggers: [new pulumi.Config("demo").get("run") ?? "1"],
+});
+export const jobId = run.jobId;
+export const state = run.state;
+`;
+
+/** A plan that takes 60 world seconds: 6 s at the time scale used here. */
+const world = {
+  ...defaultWorld,
+  plans: [...(defaultWorld.plans ?? []), { name: "demo::long", seconds: 60, result: "done" }],
+};
+
+/** Starts `pulumi up` in its own process group and kills the whole group once `ready()` holds. */
+async function killUpWhen(stack: TestStack, ready: () => boolean | Promise<boolean>): Promise<void> {
+  const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+    cwd: stack.dir,
+    env: stack.environment(),
+    stdio: "ignore",
+    detached: true,
+  });
+  const deadline = Date.now() + 60_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error("the job never started");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  process.kill(-child.pid!, "SIGKILL");
+  await new Promise((resolve) => child.on("close", resolve));
+}
+
+/**
+ * What a user does after a crashed `up`, as the engine asks: remove the dead run's lock (`pulumi cancel`),
+ * clear the create it left pending (`refresh --clear-pending-creates`), then `up` again.
+ */
+async function recover(stack: TestStack) {
+  const cancel = await stack.pulumi(["cancel", "--yes"]);
+  assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+  const refresh = await stack.pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+  assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+  return stack.up();
+}
+
+describe("reliability: a crash mid-create starts no second job and loses no outcome", function () {
+  this.timeout(10 * 60 * 1000);
+  let emu: Emulator;
+  let stack: TestStack;
+
+  beforeEach(async () => {
+    ({ emu, stack } = await emulatorStack({
+      project: "crash",
+      files: { "index.ts": program },
+      emulator: { timeScale: 10, world: { ...world } },
+    }));
+  });
+
+  afterEach(async () => {
+    await stack?.remove();
+    await emu?.stop();
+  });
+
+  const planRuns = () => commandRequests(emu).filter((p) => p.endsWith("/plan_run")).length;
+  /** Plan jobs the orchestrator holds, whether or not their command's answer reached anyone. */
+  const planJobsStarted = async () => {
+    const client = new OrchestratorClient(
+      resolveConnectionSettings({
+        config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
+        env: {},
+      }),
+    );
+    try {
+      return (await client.listPlanJobs()).items.length;
+    } finally {
+      client.close();
+    }
+  };
+
+  it("killed while the job runs: the next up takes that job", async () => {
+    await killUpWhen(
+      stack,
+      () => planRuns() === 1 && emu.requests.some((r) => r.path.includes("/plan_jobs/")),
+    );
+    const up = await recover(stack);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /started by an interrupted run/);
+    assert.equal(planRuns(), 1, "no second job");
+    assert.equal(await planJobsStarted(), 1, "no second job");
+    assert.deepEqual(await stack.outputs(), { jobId: "1", state: "success" });
+  });
+
+  it("killed between sending the command and its answer: the next up finds the job by its marker", async () => {
+    emu.setFaults({
+      rules: [{ method: "POST", path: "/command/plan_run", action: "slow", ms: 30_000, count: 1 }],
+    });
+    // The emulator logs a request when its answer ends: ask it directly whether the job exists yet.
+    await killUpWhen(stack, async () => (await planJobsStarted()) === 1);
+    emu.setFaults({ rules: [] });
+    const up = await recover(stack);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /started by an interrupted run/);
+    assert.equal(await planJobsStarted(), 1, "no second job");
+    assert.deepEqual(await stack.outputs(), { jobId: "1", state: "success" });
+  });
+
+  it("after a crash, changing triggers deliberately starts a fresh job", async () => {
+    await killUpWhen(stack, async () => (await planJobsStarted()) === 1);
+    await stack.setConfig("demo:run", "2");
+    const up = await recover(stack);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.doesNotMatch(up.stdout, /interrupted run/);
+    assert.equal(await planJobsStarted(), 2);
+    assert.deepEqual(await stack.outputs(), { jobId: "2", state: "success" });
+  });
+});
