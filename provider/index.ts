@@ -4,7 +4,7 @@
  * `EnvironmentDeploy` runs Puppet on nodes in a code environment; `PlanRun` runs a Puppet plan. Both start the
  * job through the orchestrator API, wait for it during `pulumi up`, and expose its outcome as outputs.
  */
-export type { CommonJobArgs, ConnectionArgs } from "./resources/common-args";
+export { type CommonJobArgs, type ConnectionArgs, JobResource } from "./resources/common-args";
 export {
   type DeployNodeSummary,
   EnvironmentDeploy,

@@ -106,20 +106,3 @@ export const planInputsSchema = z.strictObject({
   ...commonShape,
 });
 export type PlanInputs = z.infer<typeof planInputsSchema>;
-
-/** The outputs the provider adds to the inputs in state (not inputs: `check` ignores them). */
-export const OUTPUT_KEYS = [
-  "jobId",
-  "jobUrl",
-  "state",
-  "startedAt",
-  "finishedAt",
-  "durationSeconds",
-  "owner",
-  "nodeCount",
-  "nodeStates",
-  "nodeResults",
-  "nodeResultsTruncated",
-  "result",
-  "error",
-] as const;

@@ -8,9 +8,9 @@ import {
   resolveConnectionSettings,
   type WaitProgress,
 } from "../client";
+import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
 import { logToEngine } from "./engine-log";
-import { OUTPUT_KEYS } from "./input-schemas";
 import { removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
@@ -22,7 +22,7 @@ import { validateInputs } from "./validate-inputs";
 type Props = Record<string, unknown>;
 
 /** Keys the provider or the resource class add to the inputs: never user inputs. */
-const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", ...OUTPUT_KEYS]);
+const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", ...ALL_OUTPUT_KEYS]);
 /** The `importJobId` input adopts an existing job: changing it is a different job. */
 const ADOPT_KEY = "importJobId";
 

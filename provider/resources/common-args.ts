@@ -34,15 +34,19 @@ export interface CommonJobArgs {
   connection?: pulumi.Input<ConnectionArgs>;
 }
 
-/** Outputs both resources expose. */
-export interface CommonJobOutputProps {
-  jobId: pulumi.Output<string>;
-  jobUrl: pulumi.Output<string>;
-  state: pulumi.Output<string>;
-  startedAt: pulumi.Output<string | null>;
-  finishedAt: pulumi.Output<string | null>;
-  durationSeconds: pulumi.Output<number | null>;
-  owner: pulumi.Output<string | null>;
+/** The outputs both resources expose. */
+export abstract class JobResource extends pulumi.dynamic.Resource {
+  /** The job's name, the number PE assigned (e.g. "81"); also the resource's id. */
+  declare readonly jobId: pulumi.Output<string>;
+  /** The job's URL under the configured orchestrator. */
+  declare readonly jobUrl: pulumi.Output<string>;
+  /** The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`). */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly startedAt: pulumi.Output<string | null>;
+  declare readonly finishedAt: pulumi.Output<string | null>;
+  declare readonly durationSeconds: pulumi.Output<number | null>;
+  /** Login of the user who started the job. */
+  declare readonly owner: pulumi.Output<string | null>;
 }
 
 /** Keeps the token secret in state: per field when the object is plain, else the whole connection. */

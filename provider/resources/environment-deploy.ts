@@ -1,10 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  type CommonJobArgs,
-  type CommonJobOutputProps,
-  jobResourceProps,
-  RESOURCE_MODULE,
-} from "./common-args";
+import { DEPLOY_OUTPUT_KEYS } from "../output-keys";
+import { type CommonJobArgs, JobResource, jobResourceProps, RESOURCE_MODULE } from "./common-args";
 import { serializedProvider } from "./serialized-provider";
 
 /** Inputs of an {@link EnvironmentDeploy}: the body of `POST /command/deploy`, in camelCase. */
@@ -51,34 +47,13 @@ export interface DeployNodeSummary {
   message: string | null;
 }
 
-const OUTPUTS = [
-  "jobUrl",
-  "state",
-  "startedAt",
-  "finishedAt",
-  "durationSeconds",
-  "owner",
-  "nodeCount",
-  "nodeStates",
-  "nodeResults",
-  "nodeResultsTruncated",
-  "jobId",
-] as const;
-
 /**
  * Runs Puppet on a set of nodes in a code environment through the PE orchestrator (`POST /command/deploy`),
  * waits for the job, and exposes its outcome. Changing what runs (environment, scope, options, triggers)
  * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure and
  * connection update in place without one.
  */
-export class EnvironmentDeploy extends pulumi.dynamic.Resource implements CommonJobOutputProps {
-  declare readonly jobId: pulumi.Output<string>;
-  declare readonly jobUrl: pulumi.Output<string>;
-  declare readonly state: pulumi.Output<string>;
-  declare readonly startedAt: pulumi.Output<string | null>;
-  declare readonly finishedAt: pulumi.Output<string | null>;
-  declare readonly durationSeconds: pulumi.Output<number | null>;
-  declare readonly owner: pulumi.Output<string | null>;
+export class EnvironmentDeploy extends JobResource {
   /** Number of nodes in the job. */
   declare readonly nodeCount: pulumi.Output<number>;
   /** Nodes per state, e.g. `{ finished: 9, failed: 1 }`. */
@@ -95,7 +70,7 @@ export class EnvironmentDeploy extends pulumi.dynamic.Resource implements Common
     super(
       serializedProvider("EnvironmentDeploy"),
       name,
-      jobResourceProps(name, "EnvironmentDeploy", args, opts, OUTPUTS),
+      jobResourceProps(name, "EnvironmentDeploy", args, opts, DEPLOY_OUTPUT_KEYS),
       opts,
       RESOURCE_MODULE,
       "EnvironmentDeploy",

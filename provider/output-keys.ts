@@ -1,0 +1,20 @@
+// The outputs each resource adds to its inputs in state: the resource classes register them as placeholders
+// (so they are typed outputs), and the provider tells them apart from user inputs.
+export const COMMON_OUTPUT_KEYS = [
+  "jobId",
+  "jobUrl",
+  "state",
+  "startedAt",
+  "finishedAt",
+  "durationSeconds",
+  "owner",
+] as const;
+export const DEPLOY_OUTPUT_KEYS = [
+  ...COMMON_OUTPUT_KEYS,
+  "nodeCount",
+  "nodeStates",
+  "nodeResults",
+  "nodeResultsTruncated",
+] as const;
+export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error"] as const;
+export const ALL_OUTPUT_KEYS: readonly string[] = [...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS])];
