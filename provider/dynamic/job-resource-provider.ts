@@ -11,7 +11,7 @@ import {
 import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
 import { logToEngine } from "./engine-log";
-import { removeInFlight } from "./in-flight-journal";
+import { readInFlight, removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
@@ -120,7 +120,8 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       return { inputs: news, failures };
     },
 
-    async diff(_id: string, olds: Props, news: Props) {
+    async diff(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
       const before = userInputs(olds);
       const after = userInputs(news);
       const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -143,18 +144,11 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
             : await startOrRecoverJob(kind, client, parsed, urn);
         if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
         void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
-        let outputs: O;
-        try {
-          outputs = await waitFor(client, jobName, props);
-        } catch (error) {
-          // Recorded in state as a partial failure: the journal has done its job.
-          if (error instanceof JobFailedError && urn) removeInFlight(urn);
-          throw error;
-        }
-        if (urn) removeInFlight(urn);
+        // The journal entry stays until a later operation shows the engine recorded this job (settleInFlight).
+        const outputs = await waitFor(client, jobName, props);
         if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
           fail(jobName, outputs, props, "failed");
-        return { id: jobName, outs: { ...inputs, ...outputs } };
+        return { id: jobName, outs: { ...inputs, __urn: urn, ...outputs } };
       } finally {
         client.close();
       }
@@ -165,7 +159,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const client = clientFor(inputs);
       try {
         const outputs = await kind.read(client, id);
-        return { id, props: { ...inputs, ...outputs } };
+        return { id, props: { ...inputs, __urn: props.__urn, ...outputs } };
       } catch (error) {
         // A job the orchestrator no longer knows is gone: an empty id tells the engine so.
         if (error instanceof OrchestratorError && error.status === 404) return { id: "", props: {} };
@@ -176,6 +170,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
     },
 
     async update(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
       const inputs = userInputs(news);
       const outputs = Object.fromEntries(
         Object.entries(olds).filter(
@@ -184,13 +179,24 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       ) as unknown as O;
       // A failed job stays failed: `up` keeps saying so until triggers change or the failure is accepted.
       if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false) fail(id, outputs, news, "had failed");
-      return { outs: { ...inputs, ...outputs } };
+      return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
     },
 
-    async delete() {
+    async delete(id: string, props: Props) {
+      settleInFlight(id, props);
       // Nothing to undo: a job's record stays in the orchestrator's history.
     },
   };
+}
+
+/**
+ * The engine calls diff, update or delete only for a resource it has in state: if the in-flight journal still
+ * names this job, the create that started it was recorded, and the entry can go. Until then a crash that lost
+ * the create's answer (the engine died, the provider finished the wait) is recovered by the next create.
+ */
+function settleInFlight(id: string, props: Props): void {
+  const urn = props.__urn;
+  if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
 }
 
 /**

@@ -129,4 +129,16 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.equal(commandRequests(emu).length, before);
     assert.equal((await stack.exportState()).deployment.resources?.length ?? 0, 0);
   });
+
+  it("after destroy, the same program runs its jobs again (nothing stale is adopted)", async () => {
+    const before = commandRequests(emu).length;
+    const up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.doesNotMatch(up.stdout, /interrupted run|still running for this resource/);
+    assert.deepEqual(commandRequests(emu).slice(before).sort(), [
+      "/orchestrator/v1/command/deploy",
+      "/orchestrator/v1/command/plan_run",
+    ]);
+    assert.equal((await stack.destroy()).code, 0);
+  });
 });

@@ -1,8 +1,10 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import { defaultWorld, type Emulator } from "../../emulator";
 import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
+import { record } from "../support/scoreboard";
 import type { TestStack } from "../support/test-stack";
 
 // `pulumi up` killed (SIGKILL of the engine, the language host, the program and the provider) while a job runs,
@@ -40,7 +42,19 @@ async function killUpWhen(stack: TestStack, ready: () => boolean | Promise<boole
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   process.kill(-child.pid!, "SIGKILL");
+  killProcessesIn(stack.dir); // the provider and language host may run in process groups of their own
   await new Promise((resolve) => child.on("close", resolve));
+}
+
+/** SIGKILLs every process whose working directory is `dir` (the engine starts its plugins there). */
+function killProcessesIn(dir: string): void {
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/cwd`) === dir) process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
 }
 
 /**
@@ -73,6 +87,21 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     await emu?.stop();
   });
 
+  /** Records the scenario: jobs counted through the orchestrator's API, the token looked for in state and output. */
+  const score = async (scenario: string, output: string, expectedJobs: number) => {
+    const jobs = await planJobsStarted();
+    const state = JSON.stringify(await stack.exportState());
+    const secretsFound = [state, output].filter((text) => text.includes(emu.adminToken)).length;
+    const outputs = await stack.outputs();
+    record({
+      scenario,
+      outcome: `${outputs.state}: recorded job ${outputs.jobId}`,
+      jobsStarted: jobs,
+      duplicates: Math.max(0, jobs - expectedJobs),
+      secretsFound,
+    });
+    assert.equal(secretsFound, 0);
+  };
   const planRuns = () => commandRequests(emu).filter((p) => p.endsWith("/plan_run")).length;
   /** Plan jobs the orchestrator holds, whether or not their command's answer reached anyone. */
   const planJobsStarted = async () => {
@@ -100,6 +129,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     assert.equal(planRuns(), 1, "no second job");
     assert.equal(await planJobsStarted(), 1, "no second job");
     assert.deepEqual(await stack.outputs(), { jobId: "1", state: "success" });
+    await score("crash: killed while the job runs", up.stdout + up.stderr, 1);
   });
 
   it("killed between sending the command and its answer: the next up finds the job by its marker", async () => {
@@ -114,6 +144,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     assert.match(up.stdout, /started by an interrupted run/);
     assert.equal(await planJobsStarted(), 1, "no second job");
     assert.deepEqual(await stack.outputs(), { jobId: "1", state: "success" });
+    await score("crash: killed before the command's answer", up.stdout + up.stderr, 1);
   });
 
   it("after a crash, changing triggers deliberately starts a fresh job", async () => {
@@ -124,5 +155,6 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     assert.doesNotMatch(up.stdout, /interrupted run/);
     assert.equal(await planJobsStarted(), 2);
     assert.deepEqual(await stack.outputs(), { jobId: "2", state: "success" });
+    await score("crash, then triggers changed: fresh job", up.stdout + up.stderr, 2);
   });
 });
