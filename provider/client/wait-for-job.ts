@@ -122,8 +122,16 @@ export async function waitForJob(
       };
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
-    applyEvent: (event, at) => {
+    applyEvent: (event, readAt) => {
       const node = event.details?.node;
+      // the event's own time on the job's clock (both server timestamps), when the server gives them:
+      // a page read late must not make the runs in it look longer. Never later than the read.
+      const eventTs = Date.parse(event.timestamp ?? "");
+      const startTs = Date.parse(job?.started_timestamp ?? job?.timestamp ?? "");
+      const at =
+        Number.isFinite(eventTs) && Number.isFinite(startTs)
+          ? Math.min(readAt, Math.max(0, eventTs - startTs))
+          : readAt;
       if (event.type.startsWith("node_") && typeof node === "string") {
         if (nodeStates.size === 0) {
           for (const key of Object.keys(counts)) delete counts[key];
@@ -225,8 +233,8 @@ interface Poller {
     call: CallOptions,
   ): Promise<{ state?: string; durationsMs: () => number[] }>;
   fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
-  /** applies one event seen `at` ms after the job started; true when it suggests the job has ended */
-  applyEvent(event: OrchestratorEvent, at: number): boolean;
+  /** applies one event read `readAt` ms after the job started; true when it suggests the job has ended */
+  applyEvent(event: OrchestratorEvent, readAt: number): boolean;
   /** the job's duration extrapolated from its progress, at `now` ms after it started */
   estimate?(now: number): DurationEstimate | undefined;
   isTerminal(state: string): boolean;
@@ -238,6 +246,20 @@ interface Poller {
 const RECORD_REFRESH_MS = 120_000;
 /** Recent jobs listed for the history estimate: enough to hold this job and a few like it. */
 const HISTORY_LIMIT = 50;
+/**
+ * Events pages read back to back in one poll while they come full (the server has more): a wait that
+ * falls behind would stamp old node starts and ends with the time it reads them, and the progress
+ * estimate would extrapolate from a job that no longer exists (10,000 nodes make 20,000 events).
+ */
+const MAX_PAGES_PER_POLL = 8;
+/** A page this long or longer that is as long as the longest so far is taken as full. */
+const MIN_FULL_PAGE = 100;
+
+/** A predicted end as a clock time, and the half-width of the window it is expected in. */
+interface EndWindow {
+  endAt: number;
+  spreadMs: number;
+}
 
 async function poll(
   client: OrchestratorClient,
@@ -318,6 +340,23 @@ async function poll(
   };
   report();
 
+  // The window around a predicted end is fixed when the wait enters it: a prediction recomputed from
+  // `now` while no new events are read (progress: "the overdue runs end now") slides along with the
+  // clock and would keep the wait polling every `aroundEndMs` until the job really ends.
+  let window: EndWindow | undefined;
+  // the first window the job outlived: from then on the interval is at least the one its overrun
+  // calls for (half the overrun, up to `maxMs`), whatever later predictions say
+  let missed: EndWindow | undefined;
+  let longestPage = 0;
+  const delayFor = (target: EndWindow | undefined, at: number) =>
+    nextPollDelay({
+      elapsedMs: at - start,
+      sinceProgressMs: Math.max(0, at - progressAt),
+      untilExpectedEndMs: target && target.endAt - at,
+      expectedSpreadMs: target?.spreadMs,
+      policy,
+    });
+
   let wantRecord = false;
   while (!p.isTerminal(state)) {
     const now = clock.now();
@@ -339,27 +378,29 @@ async function poll(
       });
     }
     const predicted = current();
+    const target: EndWindow | undefined =
+      window ?? (predicted && { endAt: jobStart + predicted.durationMs, spreadMs: predicted.spreadMs });
     let delay = wantRecord
       ? policy.minMs
-      : polledAt +
-        nextPollDelay({
-          elapsedMs: polledAt - start,
-          sinceProgressMs: Math.max(0, polledAt - progressAt),
-          untilExpectedEndMs: predicted && jobStart + predicted.durationMs - polledAt,
-          expectedSpreadMs: predicted?.spreadMs,
-          policy,
-        }) -
-        now;
+      : polledAt + Math.max(delayFor(target, polledAt), missed ? delayFor(missed, polledAt) : 0) - now;
     delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
     await guarded(() => clock.sleep(delay, options.signal));
     polledAt = clock.now();
 
     // around the predicted end only the state matters: one record read says "done" where an events
-    // page would need a second request for the record
-    const until = predicted ? jobStart + predicted.durationMs - clock.now() : Number.NaN;
-    const nearEnd =
-      predicted !== undefined && until <= predicted.spreadMs && until >= -2 * predicted.spreadMs;
-    if (!wantRecord && !nearEnd) {
+    // page would need a second request for the record. The window is entered once; past its far
+    // side (E + 2w) the job has outlived the prediction and the wait reads events again.
+    let nearEnd = false;
+    if (target && !missed) {
+      if (polledAt > target.endAt + 2 * target.spreadMs) {
+        missed = target;
+        window = undefined;
+      } else if (polledAt >= target.endAt - target.spreadMs) {
+        window = target;
+        nearEnd = true;
+      }
+    }
+    for (let pages = 0; !wantRecord && !nearEnd && pages < MAX_PAGES_PER_POLL; pages++) {
       const page = await guarded(() => p.fetchEvents(nextStart, call));
       const at = clock.now() - jobStart;
       for (const event of page.items) {
@@ -371,6 +412,10 @@ async function poll(
         if (p.applyEvent(event, at)) wantRecord = true;
       }
       if (page.items.length > 0) progressAt = clock.now();
+      // a full page: the server has more, read on so the progress seen is the job's current one
+      const full = page.items.length >= Math.max(MIN_FULL_PAGE, longestPage);
+      longestPage = Math.max(longestPage, page.items.length);
+      if (!full || nextStart === undefined) break;
     }
     if (wantRecord || nearEnd || clock.now() - recordAt >= RECORD_REFRESH_MS) {
       state = await guarded(() => p.fetchRecord(call));
