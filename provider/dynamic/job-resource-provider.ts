@@ -42,10 +42,22 @@ function connectionSettings(props: Props) {
   });
 }
 
+/**
+ * One client per distinct connection, for the life of the provider process: its keep-alive connections serve
+ * every check, create and read of the run instead of a TLS handshake each. (The engine ends the process.)
+ */
+const clients = new Map<string, OrchestratorClient>();
+
 function clientFor(props: Props): OrchestratorClient {
-  return new OrchestratorClient(connectionSettings(props), {
-    logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
-  });
+  const key = canonicalJson([props.connection, stackConnectionConfig()]);
+  let client = clients.get(key);
+  if (!client) {
+    client = new OrchestratorClient(connectionSettings(props), {
+      logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
+    });
+    clients.set(key, client);
+  }
+  return client;
 }
 
 function progressLine(typeName: string, jobNoun: string, progress: WaitProgress): string {
@@ -136,22 +148,18 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const parsed = kind.schema.parse(inputs);
       const client = clientFor(inputs);
       const urn = typeof props.__urn === "string" ? props.__urn : undefined;
-      try {
-        const adopted = inputs[ADOPT_KEY];
-        const { jobName, recovered } =
-          typeof adopted === "string"
-            ? { jobName: adopted, recovered: undefined }
-            : await startOrRecoverJob(kind, client, parsed, urn);
-        if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
-        void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
-        // The journal entry stays until a later operation shows the engine recorded this job (settleInFlight).
-        const outputs = await waitFor(client, jobName, props);
-        if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
-          fail(jobName, outputs, props, "failed");
-        return { id: jobName, outs: { ...inputs, __urn: urn, ...outputs } };
-      } finally {
-        client.close();
-      }
+      const adopted = inputs[ADOPT_KEY];
+      const { jobName, recovered } =
+        typeof adopted === "string"
+          ? { jobName: adopted, recovered: undefined }
+          : await startOrRecoverJob(kind, client, parsed, urn);
+      if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
+      void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
+      // The journal entry stays until a later operation shows the engine recorded this job (settleInFlight).
+      const outputs = await waitFor(client, jobName, props);
+      if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
+        fail(jobName, outputs, props, "failed");
+      return { id: jobName, outs: { ...inputs, __urn: urn, ...outputs } };
     },
 
     async read(id: string, props: Props) {
@@ -164,8 +172,6 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         // A job the orchestrator no longer knows is gone: an empty id tells the engine so.
         if (error instanceof OrchestratorError && error.status === 404) return { id: "", props: {} };
         throw error;
-      } finally {
-        client.close();
       }
     },
 
@@ -238,7 +244,5 @@ async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends
     }
     // Unreachable, unauthorised or anything else: `create` reports it with full context.
     return [];
-  } finally {
-    client.close();
   }
 }

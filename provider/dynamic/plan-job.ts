@@ -1,4 +1,11 @@
-import { type PlanJob, type PlanRunRequest, TERMINAL_PLAN_JOB_STATES, waitForPlanJob } from "../client";
+import {
+  type OrchestratorClient,
+  type PlanJob,
+  type PlanMetadata,
+  type PlanRunRequest,
+  TERMINAL_PLAN_JOB_STATES,
+  waitForPlanJob,
+} from "../client";
 import { isOptionalType, matchesPuppetType } from "../client/puppet-type";
 import { type PlanInputs, planInputsSchema } from "./input-schemas";
 import type { CheckFailure, JobKind } from "./job-kind";
@@ -53,6 +60,25 @@ export function checkPlanParams(
   return failures;
 }
 
+/** Plan metadata per orchestrator, environment and plan, fetched once per provider process (one per preview). */
+const metadataCache = new Map<string, Promise<PlanMetadata>>();
+
+function planMetadata(
+  client: OrchestratorClient,
+  planName: string,
+  environment: string,
+): Promise<PlanMetadata> {
+  const key = `${client.apiUrl} ${environment} ${planName}`;
+  let metadata = metadataCache.get(key);
+  if (!metadata) {
+    metadata = client.getPlan(planName, environment);
+    // A failed lookup is not kept: the next check asks again.
+    metadata.catch(() => metadataCache.delete(key));
+    metadataCache.set(key, metadata);
+  }
+  return metadata;
+}
+
 function outcome(planJob: PlanJob): {
   result?: unknown;
   error?: { kind?: string; msg?: string; details?: unknown };
@@ -79,7 +105,7 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
   schema: planInputsSchema,
   replaceKeys: ["planName", "params", "environment", "timeout", "triggers"],
   async checkAgainstOrchestrator(client, inputs) {
-    const metadata = await client.getPlan(inputs.planName, inputs.environment ?? "production");
+    const metadata = await planMetadata(client, inputs.planName, inputs.environment ?? "production");
     return checkPlanParams(metadata.metadata?.parameters, inputs.params ?? {}, inputs.planName);
   },
   async start(client, inputs, marker) {
