@@ -16,7 +16,7 @@ const LOGIN_HINT = 'run "puppet-access login" or set pe:token';
 
 /** A token given as a value: nothing to re-read. */
 export function staticTokenSource(token: string, origin: string): TokenSource {
-  const value = checkToken(token, origin);
+  const value = checkToken(token, origin, origin);
   return { origin, get: async () => value, reload: async () => false };
 }
 
@@ -31,7 +31,7 @@ export function fileTokenSource(file: string, origin: string): TokenSource {
       const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`;
       throw new ConnectionSettingsError(`token file ${file} (from ${origin}) ${why}: ${LOGIN_HINT}`, origin);
     }
-    return checkToken(text, `token file ${file} (from ${origin})`);
+    return checkToken(text, `token file ${file} (from ${origin})`, origin);
   };
   return {
     origin,
@@ -52,12 +52,13 @@ export function fileTokenSource(file: string, origin: string): TokenSource {
   };
 }
 
-function checkToken(raw: string, where: string): string {
+/** `where` describes the token for messages; `setting` names the setting to fix. */
+function checkToken(raw: string, where: string, setting: string): string {
   const token = raw.trim();
-  if (!token) throw new ConnectionSettingsError(`${where} is empty: ${LOGIN_HINT}`, where);
+  if (!token) throw new ConnectionSettingsError(`${where} is empty: ${LOGIN_HINT}`, setting);
   // a header value with spaces or control characters would be rejected, or worse, split
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new ConnectionSettingsError(`${where} contains characters a PE token cannot have`, where);
+    throw new ConnectionSettingsError(`${where} contains characters a PE token cannot have`, setting);
   }
   return token;
 }

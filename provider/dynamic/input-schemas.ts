@@ -5,16 +5,35 @@ import { connectionInputSchema } from "../client";
 
 /** Any JSON value: params and userdata are passed verbatim, so they must survive JSON. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-const json: z.ZodType<Json> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number().refine(Number.isFinite, "must be a finite number (JSON has no NaN or Infinity)"),
-    z.boolean(),
-    z.null(),
-    z.array(json),
-    z.record(z.string(), json),
-  ]),
-);
+
+/** Reports every value JSON cannot carry, at its own path, saying why (a union would only say "Invalid input"). */
+function checkJson(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "must be a finite number (JSON has no NaN or Infinity)",
+      });
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkJson(item, [...path, index], ctx));
+    return;
+  }
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) checkJson(item, [...path, key], ctx);
+    return;
+  }
+  ctx.addIssue({ code: "custom", path, message: `must be JSON (a ${typeof value} is not)` });
+}
+
+const json = z
+  .unknown()
+  .superRefine((value, ctx) => checkJson(value, [], ctx))
+  .transform((value) => value as Json);
 const jsonObject = z.record(z.string(), json, "must be an object of JSON values");
 
 const positiveInt = (what: string) =>
@@ -42,7 +61,10 @@ const environmentName = z
 
 export const deployInputsSchema = z
   .strictObject({
-    environment: z.union([environmentName, z.literal("")]),
+    // "" is allowed with enforceEnvironment: false (checked below): agents keep their own environment.
+    environment: z
+      .string("must be a Puppet environment name")
+      .regex(/^[a-z0-9_]*$/, "must be a Puppet environment name (lowercase letters, digits, underscores)"),
     nodes: z
       .array(z.string().min(1, "node names cannot be empty"))
       .min(1, "must list at least one node")

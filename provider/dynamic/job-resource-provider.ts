@@ -8,6 +8,7 @@ import {
   resolveConnectionSettings,
   type WaitProgress,
 } from "../client";
+import { isTlsTrustError } from "../client/error-hints";
 import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
 import { logToEngine } from "./engine-log";
@@ -140,7 +141,9 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const changed = [...keys].filter((key) => !same(before[key], after[key]));
       const replaceKeys = new Set<string>([...kind.replaceKeys, ADOPT_KEY]);
       const replaces = changed.filter((key) => replaceKeys.has(key));
-      return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+      // A job recorded while still running (a failed wait, a refresh mid-job) is waited for by `update`.
+      const unfinished = typeof olds.state === "string" && kind.isRunning(olds.state);
+      return { changes: changed.length > 0 || unfinished, replaces, deleteBeforeReplace: false };
     },
 
     async create(props: Props) {
@@ -178,11 +181,13 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
     async update(id: string, olds: Props, news: Props) {
       settleInFlight(id, news);
       const inputs = userInputs(news);
-      const outputs = Object.fromEntries(
+      let outputs = Object.fromEntries(
         Object.entries(olds).filter(
           ([key]) => INTERNAL_KEYS.has(key) && key !== "__provider" && key !== "__urn",
         ),
       ) as unknown as O;
+      // Recorded before it ended: wait for the job now and record how it really ended.
+      if (kind.isRunning(outputs.state)) outputs = await waitFor(clientFor(inputs), id, news);
       // A failed job stays failed: `up` keeps saying so until triggers change or the failure is accepted.
       if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false) fail(id, outputs, news, "had failed");
       return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
@@ -238,11 +243,16 @@ async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends
   try {
     return (await kind.checkAgainstOrchestrator?.(client, value)) ?? [];
   } catch (error) {
-    if (error instanceof OrchestratorError && error.status === 404) {
+    if (!(error instanceof OrchestratorError)) return [];
+    if (error.status === 404) {
       const property = error.kind?.endsWith("unknown-environment") ? "environment" : "planName";
       return [{ property, reason: `${error.msg ?? error.message}` }];
     }
-    // Unreachable, unauthorised or anything else: `create` reports it with full context.
+    // Problems a later `up` could not get past either: say so now, naming what to fix.
+    if (error.status === 401) return [{ property: "connection", reason: error.message }];
+    if (error.status === 403) return [{ property: "planName", reason: error.message }];
+    if (isTlsTrustError(error.code)) return [{ property: "connection.cacert", reason: error.message }];
+    // Unreachable or anything else: `create` reports it with full context.
     return [];
   }
 }

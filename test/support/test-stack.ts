@@ -102,7 +102,8 @@ export class TestStack {
   pulumi(args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--non-interactive"], {
+      // --non-interactive is a global flag: first, so that a `--` in args still ends the flags that follow.
+      const child = spawn("pulumi", ["--non-interactive", ...args], {
         cwd: this.dir,
         env: { ...this.env, ...env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -148,7 +149,8 @@ export class TestStack {
   }
 
   async setConfig(key: string, value: string, options: { secret?: boolean } = {}): Promise<void> {
-    await this.pulumiOk(["config", "set", key, value, ...(options.secret ? ["--secret"] : ["--plaintext"])]);
+    // `--` first: a value may start with "-" (tokens do), which would otherwise read as a flag.
+    await this.pulumiOk(["config", "set", options.secret ? "--secret" : "--plaintext", "--", key, value]);
   }
 
   /** The stack's outputs (secrets shown in plain text). */
