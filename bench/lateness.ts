@@ -63,7 +63,6 @@ const rerun = (i: number) => spread((i * 7 + 3) % JOBS);
 
 interface Ctx {
   wokeAt: number;
-  client?: OrchestratorClient;
 }
 const als = new AsyncLocalStorage<Ctx>();
 
@@ -94,14 +93,19 @@ function scaleProviderTime(scale: number): void {
   };
 }
 
-/** Remembers each create's client, to read how many requests it made. */
-function countRequests(): void {
-  const deploy = OrchestratorClient.prototype.deploy;
-  OrchestratorClient.prototype.deploy = function (this: OrchestratorClient, ...args) {
-    const ctx = als.getStore();
-    if (ctx) ctx.client = this;
-    return deploy.apply(this, args);
-  };
+/**
+ * Requests one create made, from the emulator's log: the provider process shares one client (and its
+ * keep-alive connections) between creates, so the client's own counter holds every create's. Each create's
+ * requests about its job, its command, and its share of the job lists (crash-recovery and history look-ups).
+ */
+function requestsFor(
+  job: string,
+  seen: ReadonlyArray<{ method: string; path: string }>,
+  creates: number,
+): number {
+  const own = seen.filter((r) => r.method === "GET" && new RegExp(`/jobs/${job}(/|$)`).test(r.path)).length;
+  const lists = seen.filter((r) => r.method === "GET" && r.path.endsWith("/orchestrator/v1/jobs")).length;
+  return own + 1 + lists / creates;
 }
 
 /** When each job ended (epoch ms), from the emulator's state file (written on stop). */
@@ -211,16 +215,16 @@ async function providerCase(seconds: number, scale: number): Promise<Pick<CaseRe
   const nodes = Array.from({ length: JOBS }, (_, i) => `p-${i}.example.com`);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lateness-"));
   scaleProviderTime(scale);
-  countRequests();
   const samples = async (again: boolean): Promise<Sample[]> => {
     const world = caseWorld(seconds, again);
     const emu = await startEmulator({ quiet: true, timeScale: scale, stateDir, world });
     const runs = await providerPhase(emu, nodes, scale);
+    const seen = [...emu.requests];
     await emu.stop();
     const ends = jobEnds(stateDir);
     return runs.map((r) => ({
       lateMs: lateness(ends.get(r.job)!, r.ctx.wokeAt, r.returnedAt, scale),
-      requests: r.ctx.client!.requestCount,
+      requests: requestsFor(r.job, seen, runs.length),
     }));
   };
   try {
