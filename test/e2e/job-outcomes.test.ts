@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
-import { commandRequests, emulatorStack } from "../support/emulator-stack";
+import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { TestStack } from "../support/test-stack";
 
 // Failing jobs, waits that outlive their deadline, refresh and adopting an existing job: one program whose
@@ -126,12 +125,7 @@ describe("job outcomes through the real engine: failures, deadlines, refresh, ad
 
   it("importJobId adopts a job started outside Pulumi without starting another", async () => {
     await stack.destroy();
-    const client = new OrchestratorClient(
-      resolveConnectionSettings({
-        config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
-        env: {},
-      }),
-    );
+    const client = adminClient(emu);
     const created = await client.deploy({
       environment: "production",
       scope: { nodes: ["node4.example.com"] },

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { defaultWorld, type Emulator } from "../../emulator";
-import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import { record } from "../support/scoreboard";
+import { countJobs } from "./support/reliability";
 import type { TestStack } from "../support/test-stack";
 
 // `pulumi up` killed (SIGKILL of the engine, the language host, the program and the provider) while a job runs,
@@ -104,19 +104,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
   };
   const planRuns = () => commandRequests(emu).filter((p) => p.endsWith("/plan_run")).length;
   /** Plan jobs the orchestrator holds, whether or not their command's answer reached anyone. */
-  const planJobsStarted = async () => {
-    const client = new OrchestratorClient(
-      resolveConnectionSettings({
-        config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
-        env: {},
-      }),
-    );
-    try {
-      return (await client.listPlanJobs()).items.length;
-    } finally {
-      client.close();
-    }
-  };
+  const planJobsStarted = async () => (await countJobs(emu)).planJobs;
 
   it("killed while the job runs: the next up takes that job", async () => {
     await killUpWhen(

@@ -1,5 +1,16 @@
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
 import { TestStack, type TestStackOptions } from "./test-stack";
+
+/** A client of the emulator as its admin, for tests to look at (or start) jobs behind Pulumi's back. */
+export function adminClient(emu: Emulator): OrchestratorClient {
+  return new OrchestratorClient(
+    resolveConnectionSettings({
+      config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
+      env: {},
+    }),
+  );
+}
 
 /** Commands the emulator received (POSTs under /command/), to prove what did or did not start a job. */
 export function commandRequests(emu: Emulator): string[] {

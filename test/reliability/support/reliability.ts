@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultWorld, type Emulator, type WorldInput } from "../../../emulator";
-import { OrchestratorClient, resolveConnectionSettings } from "../../../provider/client";
+import { adminClient } from "../../support/emulator-stack";
 import type { CommandResult, TestStack } from "../../support/test-stack";
 
 /** The default world plus `ops`, a superuser with two tokens (one to expire, one to swap in). */
@@ -36,12 +36,7 @@ export const reliabilityWorld: WorldInput = {
 
 /** Jobs and plan jobs the orchestrator holds, counted through its API (a lost answer still counts). */
 export async function countJobs(emu: Emulator): Promise<{ jobs: number; planJobs: number; total: number }> {
-  const client = new OrchestratorClient(
-    resolveConnectionSettings({
-      config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
-      env: {},
-    }),
-  );
+  const client = adminClient(emu);
   try {
     const jobs = (await client.listJobs()).items.length;
     const planJobs = (await client.listPlanJobs({ results: "exclude" })).items.length;
@@ -108,22 +103,5 @@ export async function waitUntil(ready: () => boolean | Promise<boolean>, what: s
   while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** The states of every job and plan job the orchestrator holds. */
-export async function jobStates(emu: Emulator): Promise<string[]> {
-  const client = new OrchestratorClient(
-    resolveConnectionSettings({
-      config: { serviceUrl: emu.url, cacert: emu.caFile, token: emu.adminToken },
-      env: {},
-    }),
-  );
-  try {
-    const jobs = (await client.listJobs()).items.map((j) => j.state);
-    const planJobs = (await client.listPlanJobs({ results: "exclude" })).items.map((j) => j.state);
-    return [...jobs, ...planJobs];
-  } finally {
-    client.close();
   }
 }
