@@ -41,15 +41,26 @@ export interface PlanJobOutputs extends CommonJobOutputs {
   error: { kind: string | null; msg: string | null; details: Json | null } | null;
 }
 
+/** What jobs and plan jobs report alike; `startedAt` is the field each record has for its start. */
+function commonOutputs(
+  record: Job | PlanJob,
+  jobUrl: string,
+  startedAt: string | null | undefined,
+): CommonJobOutputs {
+  return {
+    jobId: record.name,
+    jobUrl,
+    state: record.state,
+    startedAt: startedAt ?? record.timestamp ?? null,
+    finishedAt: record.finished_timestamp ?? null,
+    durationSeconds: record.duration ?? null,
+    owner: record.owner?.login ?? null,
+  };
+}
+
 export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): DeployJobOutputs {
   return {
-    jobId: job.name,
-    jobUrl,
-    state: job.state,
-    startedAt: job.started_timestamp ?? job.timestamp ?? null,
-    finishedAt: job.finished_timestamp ?? null,
-    durationSeconds: job.duration ?? null,
-    owner: job.owner?.login ?? null,
+    ...commonOutputs(job, jobUrl, job.started_timestamp),
     nodeCount: job.node_count ?? summary.total,
     nodeStates: job.node_states ?? summary.counts,
     nodeResults: [...summary.failed, ...summary.others].map((node) => ({
@@ -69,13 +80,7 @@ export function planOutputs(
   outcome: { result?: unknown; error?: { kind?: string; msg?: string; details?: unknown } },
 ): PlanJobOutputs {
   return {
-    jobId: planJob.name,
-    jobUrl,
-    state: planJob.state,
-    startedAt: planJob.created_timestamp ?? planJob.timestamp ?? null,
-    finishedAt: planJob.finished_timestamp ?? null,
-    durationSeconds: planJob.duration ?? null,
-    owner: planJob.owner?.login ?? null,
+    ...commonOutputs(planJob, jobUrl, planJob.created_timestamp),
     result: outcome.result === undefined ? null : (outcome.result as Json),
     error: outcome.error
       ? {
