@@ -12,6 +12,7 @@ import { matchesAny } from "./glob";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import type { NodeOutcome } from "./job-record";
 import { parseBody } from "./parse-body";
+import { planSteps } from "./plan-steps";
 import { isOptionalType, matchesPuppetType, targetNames } from "../provider/client/puppet-type";
 import {
   DeployBodySchema,
@@ -21,9 +22,8 @@ import {
   TaskBodySchema,
 } from "./request-schemas";
 import { resolveTargets } from "./resolve-targets";
-import { type PlannedRun, scheduleNodes } from "./schedule-nodes";
-
-const msOf = (state: EmulatorState, worldSeconds: number) => (worldSeconds * 1000) / state.timeScale;
+import { msOf, plannedRun, TASK_CONCURRENCY } from "./planned-run";
+import { type PlannedRun, placeNodes } from "./schedule-nodes";
 
 function requireEnvironment(state: EmulatorState, environment: string): void {
   if (!state.world.environments.some((e) => e.name === environment)) throw unknownEnvironment(environment);
@@ -39,29 +39,6 @@ function requireNodes(ctx: RequestContext, nodes: string[]): void {
       },
     );
 }
-
-/** One node's run: unknown or disconnected nodes error like PE's "not connected to the PCP broker". */
-function plannedRun(
-  state: EmulatorState,
-  name: string,
-  environment: string,
-  taskSeconds?: number,
-): PlannedRun {
-  const node = state.nodes.get(name);
-  if (!node?.connected)
-    return {
-      name,
-      runMs: 0,
-      outcome: "errored",
-      message: `Error running puppet on ${name}: ${name} is not connected to the PCP broker`,
-    };
-  const run = node.runs[environment];
-  const secs = taskSeconds ?? run?.seconds ?? node.runSeconds ?? state.world.settings.runSeconds;
-  return { name, runMs: msOf(state, secs), outcome: run?.status ?? "unchanged", message: run?.message };
-}
-
-/** Nodes that error at once never take a slot or start a run. */
-const unstarted = (run: PlannedRun) => run.outcome === "errored" && run.runMs === 0;
 
 function created(ctx: RequestContext, name: number): Handled {
   return { status: 202, body: { job: { id: `${ctx.view.apiUrl}/jobs/${name}`, name: String(name) } } };
@@ -179,14 +156,8 @@ function createJob(
   description: string | undefined,
   taskResult?: unknown,
 ): Handled {
-  const slots = concurrency ?? (type === "task" ? 250 : state.world.settings.concurrency);
-  const startable = runs.filter((r) => !unstarted(r));
-  const scheduled = new Map(scheduleNodes(startable, slots).map((n) => [n.name, n]));
-  const nodes = runs.map((r) =>
-    unstarted(r)
-      ? { name: r.name, start: null, end: 0, outcome: r.outcome, message: r.message }
-      : (scheduled.get(r.name) ?? { name: r.name, start: null, end: 0, outcome: r.outcome }),
-  );
+  const slots = concurrency ?? (type === "task" ? TASK_CONCURRENCY : state.world.settings.concurrency);
+  const nodes = placeNodes(runs, slots);
   const job = state.store.addJob((name, eventBase) => ({
     name,
     type,
@@ -262,8 +233,14 @@ export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
     timeoutMs: timeout === null ? null : msOf(state, timeout),
     timeoutSeconds: timeout,
     messages: plan.messages.map((m) => String(fillTemplate(m, values))),
-    result: fillTemplate(plan.result ?? null, values),
+    // A plan with steps and no declared result returns its steps' ResultSet (undefined here).
+    result:
+      plan.result === undefined && plan.steps.length > 0
+        ? undefined
+        : fillTemplate(plan.result ?? null, values),
     ...(plan.error ? { error: plan.error } : {}),
+    steps: planSteps(state, plan, values, body.environment),
+    stepJobs: [],
   }));
   return { status: 202, body: { name: String(job.record.name) } };
 }

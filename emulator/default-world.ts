@@ -46,9 +46,30 @@ export const defaultWorld: WorldInput = {
         command: { type: "String", description: "Command to run" },
         canary: { type: "Optional[Integer]", default_value: 1, description: "How many canary nodes" },
       },
-      seconds: 20,
-      messages: ["Running {{params.command}} on canary nodes", "Canary succeeded, running on the rest"],
-      result: { nodes: "{{params.nodes}}", command: "{{params.command}}", canary: "{{params.canary}}" },
+      // Bolt's canary plan: the command on the first `canary` nodes, then on the rest if they all succeeded;
+      // it returns the ResultSet of every node (skipped ones `canary/skipped-node`) or fails with it.
+      steps: [
+        {
+          action: "run_command",
+          object: "{{params.command}}",
+          targets: "{{params.nodes}}",
+          count: "{{params.canary}}",
+          seconds: 10,
+          catchErrors: true,
+          message: "Running {{params.command}} on canary nodes",
+        },
+        {
+          action: "run_command",
+          object: "{{params.command}}",
+          targets: "{{params.nodes}}",
+          from: "{{params.canary}}",
+          seconds: 10,
+          catchErrors: true,
+          onlyIfOk: true,
+          skipKind: "canary/skipped-node",
+          message: "Canary succeeded, running on the rest",
+        },
+      ],
     },
     {
       name: "facts::info",
@@ -75,6 +96,12 @@ export const defaultWorld: WorldInput = {
       },
     },
     { name: "demo::slow", description: "Runs for an hour", seconds: 3600, result: "done" },
+    {
+      name: "demo::sleep",
+      description: "Runs `sleep 3600` on its targets: a plan whose task job outlives a stop_plan",
+      parameters: { targets: { type: "TargetSpec" } },
+      steps: [{ action: "run_command", object: "sleep 3600", targets: "{{params.targets}}", seconds: 3600 }],
+    },
     {
       name: "demo::pending",
       description: "Waits a minute in pending",

@@ -40,6 +40,30 @@ export const JobRecordSchema = z.object({
   interrupt: InterruptSchema.optional(),
 });
 
+/** One node's planned run in a plan step (before any stop): real ms, outcome, message. */
+export const PlannedRunSchema = z.object({
+  name: z.string(),
+  runMs: z.number(),
+  outcome: NodeOutcomeSchema,
+  message: z.string().optional(),
+});
+
+/** A plan step as planned when the plan job was created: everything its task job needs. */
+export const PlanStepRecordSchema = z.object({
+  action: z.enum(["run_task", "run_command", "run_script"]),
+  object: z.string(),
+  /** The task the step's job runs (a command runs as bolt_shim::command, as in PE). */
+  task: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  runs: z.array(PlannedRunSchema),
+  /** Value of a target that succeeded. */
+  value: z.unknown(),
+  message: z.string().optional(),
+  catchErrors: z.boolean(),
+  onlyIfOk: z.boolean(),
+  skipKind: z.string(),
+});
+
 /** A plan job as persisted; times in real ms after creation. */
 export const PlanJobRecordSchema = z.object({
   name: z.number().int(),
@@ -60,6 +84,10 @@ export const PlanJobRecordSchema = z.object({
     .object({ kind: z.string(), msg: z.string(), details: z.record(z.string(), z.unknown()) })
     .optional(),
   interrupt: InterruptSchema.extend({ by: z.string().optional() }).optional(),
+  /** Steps run as task jobs (none: the plan just runs `runMs`). */
+  steps: z.array(PlanStepRecordSchema).default([]),
+  /** Job name of each step's task job once it started, by step index (null: not started). */
+  stepJobs: z.array(z.number().int().nullable()).default([]),
 });
 
 export const StateFileSchema = z.object({
@@ -76,5 +104,7 @@ export type NodeOutcome = z.infer<typeof NodeOutcomeSchema>;
 export type JobNode = z.infer<typeof JobNodeSchema>;
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 export type PlanJobRecord = z.infer<typeof PlanJobRecordSchema>;
+export type PlanStepRecord = z.infer<typeof PlanStepRecordSchema>;
+export type PlannedRun = z.infer<typeof PlannedRunSchema>;
 export type StateFile = z.infer<typeof StateFileSchema>;
 export type Interrupt = z.infer<typeof InterruptSchema>;

@@ -4,6 +4,9 @@ import { formatZodError } from "./format-zod-error";
 import { eventsReserved, JobProgress } from "./job-progress";
 import { type JobRecord, type PlanJobRecord, type StateFile, StateFileSchema } from "./job-record";
 import { PlanJobProgress, planEventsReserved } from "./plan-job-progress";
+import { stepJobRecord } from "./plan-steps";
+import { TASK_CONCURRENCY } from "./planned-run";
+import { placeNodes } from "./schedule-nodes";
 
 /**
  * Jobs and plan jobs (two id sequences, like PE) plus the global event id sequence, persisted to
@@ -12,8 +15,12 @@ import { PlanJobProgress, planEventsReserved } from "./plan-job-progress";
 export class JobStore {
   readonly jobs = new Map<number, JobProgress>();
   readonly planJobs = new Map<number, PlanJobProgress>();
+  /** Moves whenever a job is added or changed: plan jobs recompute their steps then. */
+  revision = 0;
   private next = { job: 1, planJob: 1, event: 1 };
   private timer?: NodeJS.Timeout;
+  /** Plan jobs whose steps may still start a task job. */
+  private readonly open = new Set<PlanJobProgress>();
 
   private constructor(private readonly file?: string) {}
 
@@ -30,16 +37,19 @@ export class JobStore {
     const state = parsed.data;
     const cut = state.clean ? state.savedAt : Date.now();
     store.next = state.next;
-    for (const rec of state.jobs) {
-      const job = new JobProgress(rec);
-      job.interrupt(Math.max(0, cut - rec.createdAt), "restart", true);
-      store.jobs.set(rec.name, job);
-    }
+    for (const rec of state.jobs) store.jobs.set(rec.name, new JobProgress(rec));
     for (const rec of state.planJobs) {
-      const job = new PlanJobProgress(rec);
-      job.interrupt(Math.max(0, cut - rec.createdAt), "restart");
+      const job = new PlanJobProgress(rec, store);
       store.planJobs.set(rec.name, job);
+      store.open.add(job);
     }
+    // Steps due before the cut had started their task jobs: start them, then interrupt everything at the cut.
+    store.advance(cut);
+    for (const job of store.jobs.values())
+      job.interrupt(Math.max(0, cut - job.record.createdAt), "restart", true);
+    for (const job of store.planJobs.values())
+      job.interrupt(Math.max(0, cut - job.record.createdAt), "restart");
+    store.revision++;
     store.flush(false);
     return store;
   }
@@ -57,15 +67,37 @@ export class JobStore {
   addPlanJob(build: (name: number, eventBase: number) => PlanJobRecord): PlanJobProgress {
     const rec = build(this.next.planJob, this.next.event);
     this.next.planJob++;
-    this.next.event += planEventsReserved(rec.messages.length);
-    const job = new PlanJobProgress(rec);
+    this.next.event += planEventsReserved(rec);
+    const job = new PlanJobProgress(rec, this);
     this.planJobs.set(rec.name, job);
+    if (rec.steps.length > 0) this.open.add(job);
     this.changed();
     return job;
   }
 
+  /**
+   * Starts the task jobs of plan steps due by `now` (real ms): each gets the next job name and events, and its
+   * creation time is when its step started. Called before every request, so what a reply shows is current.
+   */
+  advance(now: number): void {
+    for (const plan of this.open) {
+      const elapsed = now - plan.record.createdAt;
+      for (let due = plan.dueSteps(elapsed); due.length > 0; due = plan.dueSteps(elapsed)) {
+        const { index, start } = due[0];
+        const step = plan.record.steps[index];
+        const nodes = placeNodes(step.runs, TASK_CONCURRENCY);
+        const job = this.addJob((name, eventBase) =>
+          stepJobRecord(plan.record, step, nodes, start, name, eventBase),
+        );
+        plan.attach(index, job.record.name);
+      }
+      if (plan.settled(elapsed)) this.open.delete(plan);
+    }
+  }
+
   /** Schedules a save soon: a burst of commands costs one write. */
   changed(): void {
+    this.revision++;
     if (!this.file || this.timer) return;
     this.timer = setTimeout(() => this.flush(false), 20);
     this.timer.unref();

@@ -1,4 +1,4 @@
-import type { ViewContext } from "./job-views";
+import { renderJob, type ViewContext } from "./job-views";
 import type { PlanJobProgress } from "./plan-job-progress";
 import { iso, seconds } from "./time-format";
 
@@ -26,8 +26,8 @@ export function renderPlanJob(
     finished_timestamp: done ? iso(rec.createdAt + job.endAt) : null,
     duration: seconds(done ? job.endAt : elapsed),
     events: { id: `${url}/events` },
-    // The emulator's plans start no task jobs, so no job is keyed here (see README).
-    status: {},
+    // Keyed by the name of each job the plan's steps started, with that job's state history (PE's shape).
+    status: Object.fromEntries(job.stepJobs().map((j) => [String(j.record.name), renderJob(j, ctx).status])),
     userdata: rec.userdata,
   };
 }
@@ -36,9 +36,12 @@ export function renderPlanJob(
 export function renderPlanEvent(job: PlanJobProgress, k: number): Record<string, unknown> {
   const rec = job.record;
   const e = job.events[k];
+  const stepJob = e.step === undefined ? undefined : rec.stepJobs[e.step];
   const details =
     e.type === "out_message"
       ? { message: (e.message ?? "").slice(0, 1024) }
-      : { "plan-id": String(rec.name), result: job.outcome.result };
+      : e.step !== undefined
+        ? { "job-id": String(stepJob ?? "") }
+        : { "plan-id": String(rec.name), result: job.outcome.result };
   return { id: String(rec.eventBase + k), type: e.type, timestamp: iso(rec.createdAt + e.t), details };
 }

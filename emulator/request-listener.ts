@@ -90,6 +90,7 @@ async function handle(
   const hostname = state.world.settings.hostname;
   const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
   const view = { apiUrl: `${origin}${API}`, now: Date.now() };
+  state.store.advance(view.now);
   return route[2](state, { caller, body, query: url.searchParams, params, view });
 }
 

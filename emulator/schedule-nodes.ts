@@ -1,11 +1,29 @@
-import type { JobNode, NodeOutcome } from "./job-record";
+import type { JobNode, PlannedRun } from "./job-record";
 
-export interface PlannedRun {
-  name: string;
-  /** Real milliseconds the run takes. */
-  runMs: number;
-  outcome: NodeOutcome;
-  message?: string;
+export type { PlannedRun } from "./job-record";
+
+/** Nodes that error at once (not connected) never take a slot or start a run. */
+const unstarted = (run: PlannedRun) => run.outcome === "errored" && run.runMs === 0;
+
+/** A job's nodes in request order: startable runs placed on `slots`, the others ended at once. */
+export function placeNodes(runs: PlannedRun[], slots: number): JobNode[] {
+  const scheduled = new Map(
+    scheduleNodes(
+      runs.filter((r) => !unstarted(r)),
+      slots,
+    ).map((n) => [n.name, n]),
+  );
+  return runs.map((r) =>
+    unstarted(r)
+      ? {
+          name: r.name,
+          start: null,
+          end: 0,
+          outcome: r.outcome,
+          ...(r.message ? { message: r.message } : {}),
+        }
+      : (scheduled.get(r.name) ?? { name: r.name, start: null, end: 0, outcome: r.outcome }),
+  );
 }
 
 /**

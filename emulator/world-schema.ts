@@ -45,6 +45,41 @@ export const PlanParameterSchema = z.strictObject({
   default_value: z.unknown().optional(),
 });
 
+/** A count or a "{{params.x}}" placeholder that fills in to one. */
+const countOrTemplate = z.union([z.number().int().nonnegative(), z.string()]);
+
+/**
+ * One step of a plan: a run_task / run_command / run_script on targets taken from the plan's parameters. Each
+ * step with targets starts a task job of its own, as PE's plan executor does.
+ */
+export const PlanStepSchema = z.strictObject({
+  action: z.enum(["run_task", "run_command", "run_script"]),
+  /** The task name, the command line or the script; "{{params.x}}" placeholders are filled in. */
+  object: z.string().min(1),
+  /** Targets: a TargetSpec value, usually "{{params.nodes}}" (an array or a comma-separated string). */
+  targets: z.union([z.string(), z.array(z.string())]),
+  /** Only the targets from this index on (the canary's "rest"). */
+  from: countOrTemplate.optional(),
+  /** At most this many targets (the canary's canaries). */
+  count: countOrTemplate.optional(),
+  /** Task parameters of a run_task step; "{{params.x}}" placeholders are filled in. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** World seconds per node (default: the task's seconds, then the node's runSeconds). */
+  seconds: seconds.optional(),
+  /** Certname globs on which this step fails (a task's own failOn applies too). */
+  failOn: globs.default([]),
+  /** stdout of a command or script on success. */
+  output: z.string().default(""),
+  /** An `out_message` event when the step starts. */
+  message: z.string().optional(),
+  /** Bolt's `_catch_errors`: failed targets do not abort the plan; the plan fails at its end instead. */
+  catchErrors: z.boolean().default(false),
+  /** Run only if every earlier step succeeded on every target; otherwise its targets are skipped. */
+  onlyIfOk: z.boolean().default(false),
+  /** Error kind of the Results of targets skipped by `onlyIfOk`. */
+  skipKind: z.string().default("bolt/skipped-target"),
+});
+
 export const PlanSchema = z.strictObject({
   name: z
     .string()
@@ -63,6 +98,11 @@ export const PlanSchema = z.strictObject({
   result: z.unknown().optional(),
   /** Present: the plan ends `failure` with this error as its result. */
   error: PlanErrorSchema.optional(),
+  /**
+   * Steps run one after another, each as a task job; then `seconds` is not used, and without `result` the plan
+   * returns the Bolt ResultSet of all steps.
+   */
+  steps: z.array(PlanStepSchema).default([]),
 });
 
 export const TaskSchema = z.strictObject({
@@ -167,6 +207,7 @@ export type WorldInput = z.input<typeof WorldSchema>;
 export type World = z.infer<typeof WorldSchema>;
 export type WorldNode = z.infer<typeof NodeSchema>;
 export type WorldPlan = z.infer<typeof PlanSchema>;
+export type WorldPlanStep = z.infer<typeof PlanStepSchema>;
 export type WorldTask = z.infer<typeof TaskSchema>;
 export type WorldUser = z.infer<typeof UserSchema>;
 export type FaultsInput = z.input<typeof FaultsSchema>;

@@ -126,7 +126,7 @@ describe("emulator job lifecycle", () => {
     assert.equal((await call(emu, "GET", `/jobs/${name}`)).body.state, "finished");
   });
 
-  it("a plan returns its result, with out_message events and plan_finished", async () => {
+  it("a plan returns its result, with its steps' events, out_message events and plan_finished", async () => {
     const name = await planRun(emu, {
       plan_name: "canary",
       params: { nodes: ["node1.example.com", "node2.example.com"], command: "whoami", canary: 1 },
@@ -136,18 +136,26 @@ describe("emulator job lifecycle", () => {
     assert.equal(running.body.result, null);
     const pj = await finishedPlanJob(emu, name);
     assert.equal(pj.state, "success");
-    assert.deepEqual(pj.result, {
-      nodes: ["node1.example.com", "node2.example.com"],
-      command: "whoami",
-      canary: 1,
-    });
+    // Bolt's canary plan returns the ResultSet of every target.
+    assert.deepEqual(
+      pj.result.map((r: { target: string; action: string; object: string; status: string }) => [
+        r.target,
+        r.action,
+        r.object,
+        r.status,
+      ]),
+      [
+        ["node1.example.com", "command", "whoami", "success"],
+        ["node2.example.com", "command", "whoami", "success"],
+      ],
+    );
     const ev = await events(emu, `/plan_jobs/${name}`);
     assert.deepEqual(
       ev.items.map((e: { type: string }) => e.type),
-      ["out_message", "out_message", "plan_finished"],
+      ["command_start", "out_message", "command_start", "out_message", "plan_finished"],
     );
-    assert.equal(ev.items[0].details.message, "Running whoami on canary nodes");
-    assert.deepEqual(ev.items[2].details, { "plan-id": name, result: pj.result });
+    assert.equal(ev.items[1].details.message, "Running whoami on canary nodes");
+    assert.deepEqual(ev.items[4].details, { "plan-id": name, result: pj.result });
   });
 
   it("demo::fail ends failure with a Bolt-style error result", async () => {

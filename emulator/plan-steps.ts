@@ -1,0 +1,172 @@
+import { fillTemplate } from "./fill-template";
+import { matchesAny } from "./glob";
+import type { EmulatorState } from "./handler-types";
+import type { JobNode, JobRecord, PlannedRun, PlanJobRecord, PlanStepRecord } from "./job-record";
+import { plannedRun } from "./planned-run";
+import { targetNames } from "../provider/client/puppet-type";
+import type { WorldPlan, WorldPlanStep } from "./world-schema";
+
+/** Bolt's name of a step's action in Results and in the plan's `*_start` events. */
+export const actionNoun = (step: Pick<PlanStepRecord, "action">) =>
+  step.action === "run_task" ? "task" : step.action === "run_command" ? "command" : "script";
+
+/** PE runs commands and scripts in plans through the bolt_shim module's tasks. */
+const shimTask = { run_command: "bolt_shim::command", run_script: "bolt_shim::script" } as const;
+
+/** A Bolt Result as a plan returns it in a ResultSet (`Result#to_json`). */
+export interface BoltResult {
+  target: string;
+  action: string;
+  object: string;
+  status: "success" | "failure";
+  value: unknown;
+}
+
+function asCount(value: unknown, fallback: number): number {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** The targets of a step: its TargetSpec filled in from the plan's parameters, then sliced. */
+function stepTargets(step: WorldPlanStep, values: Record<string, unknown>): string[] {
+  const all = [...new Set(targetNames(fillTemplate(step.targets, values)))];
+  const from = asCount(fillTemplate(step.from ?? 0, values), 0);
+  const count = asCount(fillTemplate(step.count ?? all.length, values), all.length);
+  return all.slice(from, from + count);
+}
+
+/** Plans a plan's steps at plan_run time: targets, each node's run and outcome, the value of success. */
+export function planSteps(
+  state: EmulatorState,
+  plan: WorldPlan,
+  values: Record<string, unknown>,
+  environment: string,
+): PlanStepRecord[] {
+  return plan.steps.map((step): PlanStepRecord => {
+    const object = String(fillTemplate(step.object, values));
+    const params = fillTemplate(step.params, values) as Record<string, unknown>;
+    const task =
+      step.action === "run_task"
+        ? state.world.tasks.find(
+            (t) => t.name === object && (t.environments.length === 0 || t.environments.includes(environment)),
+          )
+        : undefined;
+    const failOn = [...step.failOn, ...(task?.failOn ?? [])];
+    const runs = stepTargets(step, values).map((name): PlannedRun => {
+      const run = plannedRun(state, name, environment, step.seconds ?? task?.seconds, actionNoun(step));
+      if (run.outcome === "errored") return run;
+      if (step.action === "run_task" && !task)
+        return { ...run, outcome: "errored", message: `Could not find task '${object}' in ${environment}` };
+      return matchesAny(failOn, name)
+        ? { ...run, outcome: "failed", message: `The ${actionNoun(step)} failed on ${name} with exit code 1` }
+        : { ...run, outcome: "unchanged", message: undefined };
+    });
+    return {
+      action: step.action,
+      object,
+      task: step.action === "run_task" ? object : shimTask[step.action],
+      params:
+        step.action === "run_task"
+          ? params
+          : { [step.action === "run_command" ? "command" : "script"]: object },
+      runs,
+      value:
+        step.action === "run_task"
+          ? fillTemplate(task?.result ?? null, params)
+          : { stdout: step.output, stderr: "", merged_output: step.output, exit_code: 0 },
+      ...(step.message !== undefined ? { message: String(fillTemplate(step.message, values)) } : {}),
+      catchErrors: step.catchErrors,
+      onlyIfOk: step.onlyIfOk,
+      skipKind: step.skipKind,
+    };
+  });
+}
+
+/** The task job of a step, started `startMs` after its plan job was created (PE: `options.plan_job`). */
+export function stepJobRecord(
+  plan: PlanJobRecord,
+  step: PlanStepRecord,
+  nodes: JobNode[],
+  startMs: number,
+  name: number,
+  eventBase: number,
+): JobRecord {
+  return {
+    name,
+    type: "task",
+    // Plan-step jobs carry an empty environment name (orchestrator-api.md gotcha 16).
+    environment: "",
+    options: {
+      description: "",
+      transport: "pxp",
+      noop: false,
+      task: step.task,
+      sensitive: [],
+      "scheduled-job-id": null,
+      params: step.params,
+      scope: { nodes: step.runs.map((r) => r.name) },
+      environment: plan.environment,
+      plan_job: plan.name,
+    },
+    owner: plan.owner,
+    userdata: {},
+    description: "",
+    createdAt: plan.createdAt + startMs,
+    eventBase,
+    taskResult: step.value,
+    nodes,
+  };
+}
+
+const boltError = (kind: string, msg: string, details: Record<string, unknown> = {}) => ({
+  _error: { kind, msg, details },
+});
+
+/** The Results of a step from its nodes' outcomes; `nodes` undefined: the step was skipped (`onlyIfOk`). */
+export function stepResults(step: PlanStepRecord, nodes: JobNode[] | undefined): BoltResult[] {
+  const action = actionNoun(step);
+  const result = (target: string, value: unknown, ok: boolean): BoltResult => ({
+    target,
+    action,
+    object: step.object,
+    status: ok ? "success" : "failure",
+    value,
+  });
+  if (!nodes)
+    return step.runs.map((r) =>
+      result(
+        r.name,
+        boltError(step.skipKind, `Skipped ${r.name} because of a previous failure`, { target: r.name }),
+        false,
+      ),
+    );
+  return nodes.map((n) => {
+    const msg = n.message ?? `The ${action} failed on ${n.name}`;
+    if (n.outcome === "unchanged" || n.outcome === "changed") return result(n.name, step.value, true);
+    if (n.outcome === "errored")
+      return result(
+        n.name,
+        boltError("puppetlabs.orchestrator/execution-failure", msg, { node: n.name }),
+        false,
+      );
+    if (n.outcome === "skipped")
+      return result(n.name, boltError("puppetlabs.tasks/skipped-node", msg, { node: n.name }), false);
+    if (step.action === "run_task")
+      return result(n.name, boltError("puppetlabs.tasks/task-error", msg, { exitcode: 1 }), false);
+    return result(
+      n.name,
+      {
+        stdout: "",
+        stderr: msg,
+        merged_output: msg,
+        exit_code: 1,
+        ...boltError(`puppetlabs.tasks/${action}-error`, msg, { exit_code: 1 }),
+      },
+      false,
+    );
+  });
+}
+
+/** True when every node of a step ended well. */
+export const stepOk = (nodes: JobNode[]) =>
+  nodes.every((n) => n.outcome === "unchanged" || n.outcome === "changed");
