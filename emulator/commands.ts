@@ -233,13 +233,10 @@ export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
     timeoutMs: timeout === null ? null : msOf(state, timeout),
     timeoutSeconds: timeout,
     messages: plan.messages.map((m) => String(fillTemplate(m, values))),
-    // A plan with steps and no declared result returns its steps' ResultSet (undefined here).
-    result:
-      plan.result === undefined && plan.steps.length > 0
-        ? undefined
-        : fillTemplate(plan.result ?? null, values),
+    result: fillTemplate(plan.result ?? null, values),
     ...(plan.error ? { error: plan.error } : {}),
     steps: planSteps(state, plan, values, body.environment),
+    returnsResults: plan.result === undefined && plan.steps.length > 0,
     stepJobs: [],
   }));
   return { status: 202, body: { name: String(job.record.name) } };

@@ -86,6 +86,8 @@ export const PlanJobRecordSchema = z.object({
   interrupt: InterruptSchema.extend({ by: z.string().optional() }).optional(),
   /** Steps run as task jobs (none: the plan just runs `runMs`). */
   steps: z.array(PlanStepRecordSchema).default([]),
+  /** The plan declares no result: it returns its steps' ResultSet. */
+  returnsResults: z.boolean().default(false),
   /** Job name of each step's task job once it started, by step index (null: not started). */
   stepJobs: z.array(z.number().int().nullable()).default([]),
 });

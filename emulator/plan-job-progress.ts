@@ -134,7 +134,7 @@ export class PlanJobProgress {
     const first = perStep.find((p) => p.s.nodes !== undefined && failedIn(p.results).length > 0);
     if (!first) {
       if (r.error) return { state: "failure", result: r.error };
-      return { state: "success", result: r.result === undefined ? merged : r.result };
+      return { state: "success", result: r.returnsResults ? merged : r.result };
     }
     const step = r.steps[first.s.index];
     const targets = (n: number) => `${n} target${n === 1 ? "" : "s"}`;

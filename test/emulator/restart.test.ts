@@ -70,4 +70,30 @@ describe("emulator restart with --state-dir", () => {
       await second.stop();
     }
   });
+
+  it("a plan running a step at shutdown ends failure, its task job failed, and no later step starts", async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-restart-steps-"));
+    const first = await quietEmulator({ stateDir, timeScale: 100 });
+    const plan = (
+      await call(first, "POST", "/command/plan_run", {
+        body: { plan_name: "demo::sleep", params: { targets: ["node1.example.com"] } },
+      })
+    ).body.name;
+    // The step's job exists as soon as the plan runs.
+    const listed = (await call(first, "GET", "/jobs?type=task")).body.items;
+    assert.equal(listed.length, 1);
+    await first.stop();
+    const second = await quietEmulator({ stateDir, timeScale: 100 });
+    try {
+      const pj = await finishedPlanJob(second, plan);
+      assert.equal(pj.result.kind, "puppetlabs.orchestrator/plan-interrupted");
+      assert.deepEqual(Object.keys(pj.status), [listed[0].name]);
+      const job = await finishedJob(second, listed[0].name);
+      assert.equal(job.state, "failed");
+      assert.equal(job.options.plan_job, Number(plan));
+      assert.equal((await call(second, "GET", "/jobs")).body.pagination.total, 1);
+    } finally {
+      await second.stop();
+    }
+  });
 });
