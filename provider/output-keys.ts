@@ -16,5 +16,5 @@ export const DEPLOY_OUTPUT_KEYS = [
   "nodeResults",
   "nodeResultsTruncated",
 ] as const;
-export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error"] as const;
+export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error", "taskJobIds"] as const;
 export const ALL_OUTPUT_KEYS: readonly string[] = [...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS])];

@@ -104,6 +104,10 @@ export class JobWaitError extends Error {
   /** the job was stopped (deadline) */
   readonly stopped: boolean;
   readonly lastState?: string;
+  /** a stopped plan job's task jobs that were stopped with it */
+  readonly taskJobsStopped: string[];
+  /** a stopped plan job's task jobs that could not be stopped */
+  readonly taskJobsNotStopped: Array<{ jobName: string; reason: string }>;
 
   constructor(init: {
     jobKind: JobKind;
@@ -114,6 +118,8 @@ export class JobWaitError extends Error {
     lastState?: string;
     cause?: unknown;
     detail?: string;
+    taskJobsStopped?: string[];
+    taskJobsNotStopped?: Array<{ jobName: string; reason: string }>;
   }) {
     const job = `${init.jobKind} ${init.jobName} (${init.jobUrl})`;
     const state = init.lastState ? `, last state ${init.lastState}` : "";
@@ -128,7 +134,23 @@ export class JobWaitError extends Error {
       : init.reason === "deadline"
         ? "; stopping it failed, it may still be running"
         : "; the job may still be running";
-    super(`${job} ${why}${state}${after}`, init.cause === undefined ? undefined : { cause: init.cause });
+    const stoppedJobs = init.taskJobsStopped ?? [];
+    const notStopped = init.taskJobsNotStopped ?? [];
+    const plural = (n: number) => (n === 1 ? "task job" : "task jobs");
+    const tasks =
+      (stoppedJobs.length > 0
+        ? `, and so were the ${plural(stoppedJobs.length)} it started and left running: ${stoppedJobs.join(", ")}`
+        : "") +
+      (notStopped.length > 0
+        ? `; ${plural(notStopped.length)} ${notStopped.map((t) => `${t.jobName} (${t.reason})`).join(", ")} ` +
+          "could not be stopped and may still be running"
+        : "");
+    super(
+      `${job} ${why}${state}${after}${tasks}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.taskJobsStopped = stoppedJobs;
+    this.taskJobsNotStopped = notStopped;
     this.jobKind = init.jobKind;
     this.jobName = init.jobName;
     this.jobUrl = init.jobUrl;

@@ -22,6 +22,7 @@ export { type NodeSummary, NodeSummaryBuilder, type NodeSummaryEntry } from "./n
 export { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
 export { type CallOptions, type ClientOptions, type Logger, OrchestratorClient } from "./orchestrator-client";
 export { planPath } from "./plan-path";
+export { planTaskJobIds, sortedJobIds, stepStartJobId } from "./plan-task-job-ids";
 export {
   type ConnectionInput,
   type ConnectionSettings,
@@ -32,11 +33,13 @@ export {
 } from "./resolve-connection-settings";
 export * from "./schemas";
 export { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
+export { type PlanStopOutcome, stopPlanJob } from "./stop-plan-job";
 export type { TokenSource } from "./token-source";
 export {
   type Clock,
   type JobWaitResult,
   type PlanJobWaitResult,
+  type PlanStepProgress,
   systemClock,
   type WaitOptions,
   type WaitProgress,

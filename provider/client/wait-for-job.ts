@@ -5,6 +5,7 @@ import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "./node-summary";
 import type { CallOptions, OrchestratorClient } from "./orchestrator-client";
+import { planTaskJobIds, stepStartJobId } from "./plan-task-job-ids";
 import {
   type EventsPage,
   type Job,
@@ -15,6 +16,7 @@ import {
 } from "./schemas";
 import { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
 import { sleep } from "./sleep";
+import { type PlanStopOutcome, stopPlanJob } from "./stop-plan-job";
 
 export interface Clock {
   now(): number;
@@ -32,6 +34,20 @@ export interface WaitProgress {
   elapsedMs: number;
   /** the predicted duration the poll schedule follows, when there is one */
   estimate?: DurationEstimate;
+  /** plan jobs: the step running now (then `nodeStates` are its task job's) */
+  step?: PlanStepProgress;
+}
+
+/** The step a plan job runs now: the task job its latest `*_start` event named. */
+export interface PlanStepProgress {
+  /** 1 for the plan's first step that started a job */
+  number: number;
+  /** what the step does: `task`, `command`, `script`, `apply`, ... (from the event type) */
+  action: string;
+  jobName: string;
+  /** the task job's state and node count, once read */
+  state?: string;
+  nodeCount?: number;
 }
 
 export interface WaitOptions {
@@ -83,6 +99,8 @@ export interface PlanJobWaitResult extends WaitStats {
   result?: unknown;
   /** the plan's error (state `failure`) */
   error?: { kind?: string; msg?: string; details?: unknown };
+  /** the jobs the plan's steps started, in order */
+  taskJobIds: string[];
 }
 
 /** Polls a job until it is `finished`, `failed` or `stopped` (`stopping` is not the end). */
@@ -184,6 +202,10 @@ export async function waitForPlanJob(
   options: WaitOptions = {},
 ): Promise<PlanJobWaitResult> {
   let planJob: PlanJob | undefined;
+  // the task jobs the plan's steps started, from its `*_start` events, and the one running now
+  const seen: string[] = [];
+  let step: PlanStepProgress | undefined;
+  const counts: Record<string, number> = {};
   const outcome = await poll(client, "plan job", planJobName, options, {
     fetchRecord: async (call) => {
       planJob = await client.getPlanJob(planJobName, call);
@@ -206,18 +228,43 @@ export async function waitForPlanJob(
       };
     },
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
-    applyEvent: (event) => event.type === "plan_finished" || event.type === "plan_failed",
+    applyEvent: (event) => {
+      const jobName = stepStartJobId(event);
+      if (jobName && !seen.includes(jobName)) {
+        seen.push(jobName);
+        step = { number: seen.length, action: event.type.slice(0, -"_start".length), jobName };
+        for (const key of Object.keys(counts)) delete counts[key];
+      }
+      return event.type === "plan_finished" || event.type === "plan_failed";
+    },
+    refresh: async (call) => {
+      // the running step's node counts: one read of its task job per poll, until it ends
+      if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return;
+      const job = await client.getJob(step.jobName, call).catch(() => undefined);
+      if (!job) return;
+      step.state = job.state;
+      step.nodeCount = job.node_count ?? undefined;
+      for (const key of Object.keys(counts)) delete counts[key];
+      Object.assign(counts, job.node_states ?? {});
+    },
+    step: () => step && { ...step },
     isTerminal: (state) => TERMINAL_PLAN_JOB_STATES.has(state),
-    stop: (call) => client.stopPlan(planJobName, call),
-    counts: {},
+    stop: (call) => stopPlanJob(client, planJobName, { known: seen, call }),
+    counts,
   });
   const final = planJob!;
   const failed = final.state === "failure";
   const result = final.result ?? undefined;
+  const taskJobIds = await planTaskJobIds(client, planJobName, {
+    record: final,
+    known: seen,
+    call: outcome.call,
+  }).catch((cause) => outcome.fail(cause));
   return {
     planJob: final,
     state: final.state,
     ...(failed ? { error: asError(result) } : { result }),
+    taskJobIds,
     requests: outcome.call.counter.requests,
     elapsedMs: outcome.elapsedMs(),
     estimate: outcome.estimate(),
@@ -237,8 +284,13 @@ interface Poller {
   applyEvent(event: OrchestratorEvent, readAt: number): boolean;
   /** the job's duration extrapolated from its progress, at `now` ms after it started */
   estimate?(now: number): DurationEstimate | undefined;
+  /** reads what the progress needs beyond the events (a plan's running step), once per poll */
+  refresh?(call: CallOptions): Promise<void>;
+  /** plan jobs: the step running now */
+  step?(): PlanStepProgress | undefined;
   isTerminal(state: string): boolean;
-  stop(call: CallOptions): Promise<unknown>;
+  /** stops the job (a plan job: with the task jobs it started, which are then reported) */
+  stop(call: CallOptions): Promise<PlanStopOutcome | unknown>;
   counts: Record<string, number>;
 }
 
@@ -331,8 +383,9 @@ async function poll(
       lastMessage,
       elapsedMs: clock.now() - start,
       estimate: current(),
+      step: p.step?.(),
     };
-    const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage]);
+    const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage, progress.step]);
     if (key !== reported) {
       reported = key;
       options.onProgress?.(progress);
@@ -361,13 +414,18 @@ async function poll(
   while (!p.isTerminal(state)) {
     const now = clock.now();
     if (deadline !== undefined && now >= deadline) {
+      let stopOutcome: PlanStopOutcome | undefined;
       const stopped =
         options.stopOnTimeout !== false &&
         (await p.stop(call).then(
-          () => true,
+          (result) => {
+            stopOutcome = isPlanStopOutcome(result) ? result : undefined;
+            return true;
+          },
           () => false,
         ));
       throw new JobWaitError({
+        ...stopOutcome,
         jobKind: kind,
         jobName: name,
         jobUrl: url,
@@ -423,6 +481,7 @@ async function poll(
       // the events said "done" but the record lags: keep re-reading the record, quickly
       wantRecord = wantRecord && !p.isTerminal(state);
     }
+    if (p.refresh && !p.isTerminal(state)) await p.refresh(call);
     report();
   }
   return {
@@ -432,6 +491,9 @@ async function poll(
     fail: (cause: unknown) => fail("request-failed", cause),
   };
 }
+
+const isPlanStopOutcome = (value: unknown): value is PlanStopOutcome =>
+  typeof value === "object" && value !== null && Array.isArray((value as PlanStopOutcome).taskJobsStopped);
 
 function move(counts: Record<string, number>, from: string, to: string): void {
   if (counts[from]) {

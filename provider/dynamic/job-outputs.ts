@@ -39,6 +39,8 @@ export interface PlanJobOutputs extends CommonJobOutputs {
   result: Json | null;
   /** The plan's error (state `failure`). */
   error: { kind: string | null; msg: string | null; details: Json | null } | null;
+  /** The task jobs the plan's steps started (job names, in order). */
+  taskJobIds: string[];
 }
 
 /** What jobs and plan jobs report alike; `startedAt` is the field each record has for its start. */
@@ -78,6 +80,7 @@ export function planOutputs(
   planJob: PlanJob,
   jobUrl: string,
   outcome: { result?: unknown; error?: { kind?: string; msg?: string; details?: unknown } },
+  taskJobIds: string[],
 ): PlanJobOutputs {
   return {
     ...commonOutputs(planJob, jobUrl, planJob.created_timestamp),
@@ -89,5 +92,6 @@ export function planOutputs(
           details: outcome.error.details === undefined ? null : (outcome.error.details as Json),
         }
       : null,
+    taskJobIds,
   };
 }

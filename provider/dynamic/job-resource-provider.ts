@@ -66,9 +66,17 @@ function progressLine(typeName: string, jobNoun: string, progress: WaitProgress)
     .map(([state, count]) => `${count} ${state}`)
     .join(", ");
   const seconds = Math.round(progress.elapsedMs / 1000);
+  const step = progress.step;
+  // A plan's progress is its running step's: "step 2: command job 14 on 40 nodes: 31 finished, 1 failed".
+  const stepLine =
+    step &&
+    `step ${step.number}: ${step.action} job ${step.jobName}` +
+      (step.nodeCount !== undefined ? ` on ${step.nodeCount} node${step.nodeCount === 1 ? "" : "s"}` : "") +
+      (nodes ? `: ${nodes}` : "") +
+      (step.state && step.state !== "running" ? ` (${step.state})` : "");
   return [
     `${typeName}: ${jobNoun} ${progress.jobName} ${progress.state} (${seconds}s)`,
-    nodes && `nodes: ${nodes}`,
+    stepLine || (nodes && `nodes: ${nodes}`),
     progress.lastMessage && `last event: ${progress.lastMessage}`,
   ]
     .filter(Boolean)

@@ -4,9 +4,11 @@ import {
   type PlanMetadata,
   type PlanRunRequest,
   TERMINAL_PLAN_JOB_STATES,
+  planTaskJobIds,
   waitForPlanJob,
 } from "../client";
 import { isOptionalType, matchesPuppetType } from "../client/puppet-type";
+import { describePlanError } from "./describe-plan-error";
 import { type PlanInputs, planInputsSchema } from "./input-schemas";
 import type { CheckFailure, JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
@@ -128,15 +130,18 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
       timeoutMs: settings.timeoutMs,
       onProgress: settings.onProgress,
     });
-    return planOutputs(result.planJob, client.planJobUrl(jobName), outcome(result.planJob));
+    return planOutputs(
+      result.planJob,
+      client.planJobUrl(jobName),
+      outcome(result.planJob),
+      result.taskJobIds,
+    );
   },
   async read(client, jobName) {
     const record = await client.getPlanJob(jobName);
-    return planOutputs(record, client.planJobUrl(jobName), outcome(record));
+    const taskJobIds = await planTaskJobIds(client, jobName, { record });
+    return planOutputs(record, client.planJobUrl(jobName), outcome(record), taskJobIds);
   },
   isFailure: (outputs) => outputs.state !== "success",
-  describeFailure(outputs) {
-    if (!outputs.error) return "the plan reported no error";
-    return `plan error ${outputs.error.kind ?? ""}: ${outputs.error.msg ?? ""}`.trim();
-  },
+  describeFailure: describePlanError,
 };

@@ -31,6 +31,8 @@ export class PlanRun extends JobResource {
   declare readonly result: pulumi.Output<unknown>;
   /** The plan's error when it failed, else null. */
   declare readonly error: pulumi.Output<PlanError | null>;
+  /** The task jobs the plan's steps started (job names such as "1234", in order), e.g. to read their nodes. */
+  declare readonly taskJobIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: PlanRunArgs, opts?: pulumi.CustomResourceOptions) {
     const props = jobResourceProps(name, "PlanRun", args, opts, PLAN_OUTPUT_KEYS);

@@ -120,7 +120,13 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     });
     const done = await waitForPlanJob(client, ok.name);
     assert.equal(done.state, "success");
-    assert.deepEqual(done.result, { nodes: ["node1.example.com"], command: "id", canary: 1 });
+    // Bolt's canary returns a ResultSet; its one step ran as a task job of the plan.
+    assert.deepEqual(
+      (done.result as Array<{ target: string; status: string }>).map((r) => `${r.target} ${r.status}`),
+      ["node1.example.com success"],
+    );
+    assert.equal(done.taskJobIds.length, 1);
+    assert.equal((await client.getJob(done.taskJobIds[0])).options?.plan_job, Number(ok.name));
 
     const bad = await client.planRun({ plan_name: "demo::fail" });
     const failed = await waitForPlanJob(client, bad.name);
