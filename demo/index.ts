@@ -24,4 +24,5 @@ export const deployJobUrl = deploy.jobUrl;
 export const planJobId = canary.jobId;
 export const planState = canary.state;
 export const planResult = canary.result;
+export const planTaskJobIds = canary.taskJobIds;
 export const planJobUrl = canary.jobUrl;

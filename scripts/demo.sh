@@ -126,6 +126,7 @@ pulumi stack output --json --non-interactive | node -e '
   console.log(`  ${o.deployJobUrl}`);
   console.log(`PlanRun canary: plan job ${o.planJobId}, state ${o.planState}`);
   console.log(`  ${o.planJobUrl}`);
+  console.log(`  task jobs of its steps: ${(o.planTaskJobIds ?? []).join(", ")}`);
   console.log(`  plan result: ${json(o.planResult)}`);
 '
 echo

@@ -30,17 +30,18 @@ const canary = new PlanRun("canary", {
   params: { nodes: pool.certnames, command: config.get("command") ?? "hostname", canary: 1 },
 });
 
-// The canary plan returns `{nodes, command, canary}`: deploy production to exactly the nodes it checked. A failed
-// plan fails `pulumi up` before this runs (failOnJobFailure defaults to true).
-interface CanaryResult {
-  nodes: string[];
-  command: string;
-  canary: number;
+// The canary plan returns Bolt's ResultSet, one Result per node (`[{target, action, object, status, value}]`):
+// deploy production to exactly the nodes where the canary's command succeeded. A failed plan fails `pulumi up`
+// before this runs (failOnJobFailure defaults to true).
+interface BoltResult {
+  target: string;
+  status: "success" | "failure";
 }
-const result = canary.result as pulumi.Output<CanaryResult>;
+const results = canary.result as pulumi.Output<BoltResult[]>;
+const checked = results.apply((rs) => rs.filter((r) => r.status === "success").map((r) => r.target));
 const rollout = new EnvironmentDeploy("rollout", {
   environment: "production",
-  nodes: result.nodes,
+  nodes: checked,
   description: pulumi.interpolate`Rollout after canary plan job ${canary.jobId}`,
 });
 
@@ -48,5 +49,7 @@ export const certnames = pool.certnames;
 export const planJobId = canary.jobId;
 export const planState = canary.state;
 export const planResult = canary.result;
+// The task jobs the plan started (one per step): e.g. to look at each node's output with `puppet job show`.
+export const planTaskJobIds = canary.taskJobIds;
 export const rolloutJobId = rollout.jobId;
 export const rolloutState = rollout.state;

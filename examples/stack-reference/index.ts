@@ -8,13 +8,17 @@ const upstream = new pulumi.StackReference(config.get("upstream") ?? "organizati
 // requireOutput fails the update with a clear message when the other stack has not exported the value.
 const planJobId = upstream.requireOutput("planJobId") as pulumi.Output<string>;
 const planState = upstream.requireOutput("planState") as pulumi.Output<string>;
-const planResult = upstream.requireOutput("planResult") as pulumi.Output<{ nodes: string[] }>;
+// The canary plan's result is Bolt's ResultSet: one `{target, status, ...}` per node.
+const planResult = upstream.requireOutput("planResult") as pulumi.Output<
+  Array<{ target: string; status: string }>
+>;
+const checked = planResult.apply((rs) => rs.filter((r) => r.status === "success").map((r) => r.target));
 
 // This team's own environment goes to the nodes the upstream canary checked, and again whenever the upstream
 // stack ran a new canary job (its job id changed).
 const deploy = new EnvironmentDeploy("follow-canary", {
   environment: config.get("environment") ?? "production",
-  nodes: planResult.nodes,
+  nodes: checked,
   triggers: [planJobId],
   description: pulumi.interpolate`Follows canary plan job ${planJobId} (${planState})`,
 });

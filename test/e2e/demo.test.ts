@@ -52,9 +52,10 @@ describe("demo: scripts/demo.sh against the emulator it starts", function () {
     assert.match(run.output, /demo: emulator started \(pid \d+\) at https:\/\/127\.0\.0\.1:\d+/);
     assert.match(run.output, /EnvironmentDeploy production: job \d+, state finished, nodes \{"finished":2\}/);
     assert.match(run.output, /PlanRun canary: plan job \d+, state success/);
+    assert.match(run.output, /task jobs of its steps: \d+, \d+\n/);
     assert.match(
       run.output,
-      /plan result: \{"canary":1,"command":"whoami","nodes":\["node1.example.com","node2.example.com"\]\}/,
+      /plan result: \[\{"action":"command","object":"whoami","status":"success","target":"node1.example.com"/,
     );
     assert.ok(
       !fs.existsSync(path.join(repoRoot, "Pulumi.demo.yaml")),

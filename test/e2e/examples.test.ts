@@ -40,7 +40,15 @@ async function destroyOk(stack: TestStack): Promise<void> {
   assert.equal((await stack.exportState()).deployment.resources?.length ?? 0, 0);
 }
 
-const canaryResult = { nodes: ["node1.example.com", "node2.example.com"], command: "hostname", canary: 1 };
+const canaryNodes = ["node1.example.com", "node2.example.com"];
+/** Bolt's canary ResultSet as the emulator returns it: the command succeeded on every node. */
+const canaryResult = canaryNodes.map((target) => ({
+  target,
+  action: "command",
+  object: "hostname",
+  status: "success",
+  value: { stdout: "", stderr: "", merged_output: "", exit_code: 0 },
+}));
 
 describe("examples: each example project through the real engine against the emulator", function () {
   this.timeout(5 * 60 * 1000);
@@ -93,10 +101,13 @@ describe("examples: each example project through the real engine against the emu
     assert.equal(commandRequests(emu).length, before);
     await upOk(planStack, { typeCheck: true });
     const outputs = await planStack.outputs();
-    assert.deepEqual(outputs.certnames, canaryResult.nodes);
+    assert.deepEqual(outputs.certnames, canaryNodes);
     assert.match(String(outputs.planJobId), /^\d+$/);
     assert.equal(outputs.planState, "success");
     assert.deepEqual(outputs.planResult, canaryResult);
+    // One task job per canary step: node1 first, then node2.
+    const taskJobIds = outputs.planTaskJobIds as string[];
+    assert.equal(taskJobIds.length, 2);
     assert.match(String(outputs.rolloutJobId), /^\d+$/);
     assert.equal(outputs.rolloutState, "finished");
   });

@@ -61,11 +61,11 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.equal(outputs.deployUrl, `${emu.apiUrl}/jobs/${outputs.deployJobId}`);
     assert.deepEqual(outputs.nodeStates, { finished: 2 });
     assert.equal(outputs.planState, "success");
-    assert.deepEqual(outputs.planResult, {
-      nodes: ["node1.example.com", "node2.example.com"],
-      command: "whoami",
-      canary: 1,
-    });
+    // Bolt's canary ResultSet: one Result per node.
+    assert.deepEqual(
+      (outputs.planResult as Array<{ target: string; status: string }>).map((r) => `${r.target} ${r.status}`),
+      ["node1.example.com success", "node2.example.com success"],
+    );
     assert.deepEqual(commandRequests(emu), [
       "/orchestrator/v1/command/deploy",
       "/orchestrator/v1/command/plan_run",
