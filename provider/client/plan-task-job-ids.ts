@@ -21,18 +21,20 @@ export const sortedJobIds = (ids: Iterable<string>) =>
   [...new Set(ids)].sort((a, b) => Number(a) - Number(b));
 
 /**
- * The jobs a plan job started: the names its record's `status` is keyed by, and the job-ids of its `*_start`
- * events (read from the first). `known` adds ids already seen, e.g. by a wait.
+ * The jobs a plan job started: the names its record's `status` is keyed by (§5.2) and, when the record has no
+ * `status` object or `scanEvents` asks for it, the job-ids of its `*_start` events (read from the first).
+ * `known` adds ids already seen, e.g. by a wait.
  */
 export async function planTaskJobIds(
   client: OrchestratorClient,
   planJobName: string,
-  options: { record?: PlanJob; known?: Iterable<string>; call?: CallOptions } = {},
+  options: { record?: PlanJob; known?: Iterable<string>; call?: CallOptions; scanEvents?: boolean } = {},
 ): Promise<string[]> {
   const ids = new Set(options.known ?? []);
   const status = options.record?.status;
-  if (status && typeof status === "object" && !Array.isArray(status))
-    for (const key of Object.keys(status)) if (/^\d+$/.test(key)) ids.add(key);
+  const keyed = status !== null && typeof status === "object" && !Array.isArray(status);
+  if (keyed) for (const key of Object.keys(status)) if (/^\d+$/.test(key)) ids.add(key);
+  if (keyed && !options.scanEvents) return sortedJobIds(ids);
   let start: number | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const { items } = await client.getPlanJobEvents(planJobName, start, options.call);

@@ -22,7 +22,8 @@ export async function stopPlanJob(
 ): Promise<PlanStopOutcome> {
   await client.stopPlan(planJobName, options.call);
   const record = await client.getPlanJob(planJobName, options.call).catch(() => undefined);
-  const ids = await planTaskJobIds(client, planJobName, { ...options, record });
+  // Every source: a job that started just before the stop may not be keyed in the record yet.
+  const ids = await planTaskJobIds(client, planJobName, { ...options, record, scanEvents: true });
   const outcome: PlanStopOutcome = { taskJobsStopped: [], taskJobsNotStopped: [] };
   for (const jobName of ids) {
     try {

@@ -3,6 +3,7 @@ import type { Emulator } from "../../emulator";
 import {
   JobWaitError,
   type OrchestratorClient,
+  planTaskJobIds,
   stopPlanJob,
   type WaitProgress,
   waitForPlanJob,
@@ -38,6 +39,8 @@ describe("waitForPlanJob: plan steps as task jobs", () => {
     });
     assert.equal(done.state, "success");
     assert.equal(done.taskJobIds.length, 2);
+    // The same jobs from the plan's `*_start` events alone (a record without `status`).
+    assert.deepEqual(await planTaskJobIds(client, run.name), done.taskJobIds);
     const jobs = await Promise.all(done.taskJobIds.map((id) => client.getJob(id)));
     for (const job of jobs) assert.equal(job.options?.plan_job, Number(run.name));
     const steps = progress.filter((p) => p.step).map((p) => p.step!);
