@@ -63,8 +63,14 @@ function crossCheck(world: World): string[] {
       if (!envs.has(e)) problems.push(`${what}[${i}]: unknown environment ${e}`);
     });
   };
+  const tasks = new Set(world.tasks.map((t) => t.name));
   world.plans.forEach((p, i) => {
     checkEnvs(`plans[${i}].environments`, p.environments);
+    p.steps.forEach((step, j) => {
+      // A run_task step names a task of the world (a "{{params.x}}" placeholder is resolved at run time).
+      if (step.action === "run_task" && !step.object.includes("{{") && !tasks.has(step.object))
+        problems.push(`plans[${i}].steps[${j}].object: unknown task ${step.object}`);
+    });
   });
   world.tasks.forEach((t, i) => {
     checkEnvs(`tasks[${i}].environments`, t.environments);

@@ -36,6 +36,22 @@ describe("emulator world files", () => {
       /plans\[0\]\.environments\[0\]: unknown environment nope/,
     );
     assert.throws(() => loadWorld({ environments: [{ name: "production" }], extra: 1 } as never), /extra/);
+    assert.throws(
+      () =>
+        loadWorld({
+          environments: [{ name: "production" }],
+          plans: [{ name: "a::b", steps: [{ action: "run_task", object: "nope", targets: "{{params.t}}" }] }],
+        }),
+      /plans\[0\]\.steps\[0\]\.object: unknown task nope/,
+    );
+    assert.throws(
+      () =>
+        loadWorld({
+          environments: [{ name: "production" }],
+          plans: [{ name: "a::b", steps: [{ action: "run_apply", object: "x", targets: "n1" } as never] }],
+        }),
+      /plans\[0\]\.steps\[0\]\.action/,
+    );
   });
 
   it("a YAML world drives node groups, PQL queries and plan behaviour", async () => {
