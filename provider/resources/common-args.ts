@@ -12,6 +12,10 @@ export interface ConnectionArgs {
   cacert?: pulumi.Input<string>;
   /** Skip TLS verification. Explicit opt-in only; warns. */
   insecure?: pulumi.Input<boolean>;
+  /** PuppetDB (`https://host:8081`), read by preview to resolve query scopes; default the orchestrator's host. */
+  puppetdbUrl?: pulumi.Input<string>;
+  /** The node classifier (`https://host:4433`), read by preview for node groups; default the orchestrator's host. */
+  classifierUrl?: pulumi.Input<string>;
 }
 
 /** Inputs both resources take. */
