@@ -38,6 +38,8 @@ export {
 } from "./resolve-connection-settings";
 export * from "./schemas";
 export { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
+export { queryPuppetDb } from "./puppetdb-client";
+export { getNodeGroup } from "./classifier-client";
 export * from "./target-schemas";
 export type { TokenSource } from "./token-source";
 export {

@@ -69,6 +69,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** incremented on every HTTP attempt (retries included), for callers that report request counts */
   counter?: { requests: number };
+  /** a lookup nothing waits on (what preview shows): one retry, a short budget */
+  lookup?: boolean;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -326,7 +328,8 @@ export class OrchestratorClient {
   ): Promise<z.output<S>> {
     const { signal } = options;
     return retry((attempt) => this.attempt(spec, attempt, options), {
-      policy: spec.lookup ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 5_000 } : this.policy,
+      policy:
+        spec.lookup || options.lookup ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 5_000 } : this.policy,
       signal,
       shouldRetry: (error) => {
         if (!(error instanceof OrchestratorError)) return { retry: false };
@@ -413,7 +416,9 @@ export class OrchestratorClient {
           certificateAuthority: this.settings.cacert?.value,
           rejectUnauthorized: !this.settings.insecure,
         },
-        timeout: { request: spec.lookup ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs },
+        timeout: {
+          request: spec.lookup || options.lookup ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs,
+        },
         retry: { limit: 0 }, // our own retry layer decides (commands must not be re-sent blindly)
         throwHttpErrors: false,
         followRedirect: false, // a redirect would carry the token to another host

@@ -36,6 +36,11 @@ export interface CommonJobArgs {
    */
   importJobId?: pulumi.Input<string>;
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default
+   * preview only warns. Changing it does not run the job again.
+   */
+  requireConnected?: pulumi.Input<boolean>;
 }
 
 /** The outputs both resources expose. */
