@@ -7,14 +7,14 @@ import { lookupOnce } from "./lookup-cache";
  * The orchestrator has no list of environments; Code Manager's can be added here. Empty when unreadable.
  */
 export function knownEnvironments(client: OrchestratorClient): Promise<string[]> {
-  return lookupOnce(`${client.settings.puppetdb.value} environments`, async () =>
+  return lookupOnce(client, `${client.settings.puppetdb.value} environments`, async () =>
     (await queryPuppetDb(client, ["from", "environments"], environmentRowsSchema)).map((row) => row.name),
   ).catch(() => []);
 }
 
 /** Plan names of an environment (`GET /plans`), for "did you mean"; empty when unreadable. */
 export function knownPlans(client: OrchestratorClient, environment: string): Promise<string[]> {
-  return lookupOnce(`${client.apiUrl} plans ${environment}`, async () =>
+  return lookupOnce(client, `${client.apiUrl} plans ${environment}`, async () =>
     (await client.listPlans(environment, { lookup: true })).items.map((plan) => plan.name),
   ).catch(() => []);
 }
@@ -27,7 +27,7 @@ export function environmentKnown(
   client: OrchestratorClient,
   environment: string,
 ): Promise<boolean | undefined> {
-  return lookupOnce(`${client.apiUrl} environment ${environment}`, async () => {
+  return lookupOnce(client, `${client.apiUrl} environment ${environment}`, async () => {
     try {
       await client.listPlans(environment, { lookup: true });
       return true;

@@ -1,11 +1,22 @@
 /**
- * Lookups preview makes, shared by every resource of the provider process (one preview): one request per
- * distinct query, group, environment or node, whatever the number of resources. A failed lookup stays failed for
- * the run: the preview says so on each resource, and asking again would only slow it down.
+ * Lookups preview makes, per client (the provider keeps one per distinct connection, so per token) for the life
+ * of the provider process (one preview): one request per distinct query, group, environment or node, whatever
+ * the number of resources. A failed lookup stays failed for the run: the preview says so on each resource, and
+ * asking again would only slow it down.
  */
-const cache = new Map<string, Promise<unknown>>();
+const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 
-export function lookupOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
+function cacheOf(client: object): Map<string, Promise<unknown>> {
+  let cache = caches.get(client);
+  if (!cache) {
+    cache = new Map();
+    caches.set(client, cache);
+  }
+  return cache;
+}
+
+export function lookupOnce<T>(client: object, key: string, load: () => Promise<T>): Promise<T> {
+  const cache = cacheOf(client);
   let entry = cache.get(key) as Promise<T> | undefined;
   if (!entry) {
     entry = load();
@@ -15,11 +26,11 @@ export function lookupOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
   return entry;
 }
 
-export function hasLookup(key: string): boolean {
-  return cache.has(key);
+export function hasLookup(client: object, key: string): boolean {
+  return cacheOf(client).has(key);
 }
 
-export function storeLookup<T>(key: string, value: Promise<T>): void {
+export function storeLookup<T>(client: object, key: string, value: Promise<T>): void {
   value.catch(() => undefined);
-  cache.set(key, value);
+  cacheOf(client).set(key, value);
 }

@@ -57,7 +57,7 @@ async function certnames(
 /** A node group's members: its rule (pinned nodes included) evaluated by PuppetDB. */
 function groupTargets(client: OrchestratorClient, id: string): Promise<{ name: string; names: string[] }> {
   const classifier = client.settings.classifier;
-  return lookupOnce(`${classifier.value} group ${id}`, async () => {
+  return lookupOnce(client, `${classifier.value} group ${id}`, async () => {
     let group: NodeGroup;
     try {
       group = await getNodeGroup(client, id);
@@ -94,7 +94,7 @@ export async function resolveTargets(
   if (scope.nodes !== undefined) return { names: [...new Set(scope.nodes)], source: "nodes" };
   if (scope.query !== undefined) {
     const query = scope.query;
-    const names = await lookupOnce(`${puppetdb} query ${query}`, () =>
+    const names = await lookupOnce(client, `${puppetdb} query ${query}`, () =>
       certnames(client, query, `query ${JSON.stringify(query)}`),
     );
     return { names, source: "query" };
@@ -103,7 +103,7 @@ export async function resolveTargets(
     const group = await groupTargets(client, scope.nodeGroup);
     return { names: group.names, source: `node group ${group.name}` };
   }
-  const names = await lookupOnce(`${puppetdb} environment ${environment}`, () =>
+  const names = await lookupOnce(client, `${puppetdb} environment ${environment}`, () =>
     certnames(
       client,
       ["from", "nodes", ["extract", ["certname"], ["=", "catalog_environment", environment]]],
@@ -119,7 +119,7 @@ export async function resolveTargets(
  */
 export async function disconnectedNodes(client: OrchestratorClient, names: string[]): Promise<string[]> {
   const key = (name: string) => `${client.apiUrl} inventory ${name}`;
-  const missing = names.filter((name) => !hasLookup(key(name)));
+  const missing = names.filter((name) => !hasLookup(client, key(name)));
   if (missing.length > 0) {
     const batch = client.inventory(missing).then(
       (inventory) => new Map(inventory.items.map((item) => [item.name, item.connected])),
@@ -131,12 +131,13 @@ export async function disconnectedNodes(client: OrchestratorClient, names: strin
     );
     for (const name of missing)
       storeLookup(
+        client,
         key(name),
         batch.then((connected) => connected.get(name) === true),
       );
   }
   const connected = await Promise.all(
-    names.map((name) => lookupOnce(key(name), () => Promise.resolve(false))),
+    names.map((name) => lookupOnce(client, key(name), () => Promise.resolve(false))),
   );
   return names.filter((_, index) => !connected[index]);
 }
