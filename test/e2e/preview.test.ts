@@ -27,6 +27,9 @@ if (has("offline"))
 if (has("plan"))
   new PlanRun("canary", { planName: "canary", params: { nodes: "node1.example.com,node2.example.com", command: "uptime" } });
 if (has("typo")) new PlanRun("typo", { planName: "canry", params: { nodes: "node1.example.com", command: "uptime" } });
+if (has("many"))
+  for (let i = 0; i < 100; i++)
+    new EnvironmentDeploy(\`many-\${i}\`, { environment: "production", query: \`nodes[certname] { facts.role = "\${["web", "db", "app", "none"][i % 4]}" }\` });
 if (has("env-typo")) new EnvironmentDeploy("env-typo", { environment: "prodution", nodes: ["node1.example.com"] });
 `;
 
@@ -87,6 +90,23 @@ describe("preview says what up will run (real engine)", function () {
     assert.equal(count("/pdb/") - before.pdb, 2);
     assert.equal(count("/classifier-api/") - before.groups, 1);
     assert.deepEqual(commandRequests(emu), []);
+  });
+
+  it("100 new resources over 4 distinct queries: 4 PuppetDB requests, one inventory request per new node set", async () => {
+    const before = { pdb: count("/pdb/"), inventory: count("/orchestrator/v1/inventory") };
+    const result = await preview(["many"]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(
+      (result.stdout.match(/will run Puppet in production on \d+ nodes?/g) ?? []).length >= 75,
+      true,
+    );
+    assert.match(
+      diagnostics(result.stdout, "many-3"),
+      /warning: will run Puppet in production on no nodes \(query\)/,
+    );
+    assert.equal(count("/pdb/") - before.pdb, 4);
+    assert.ok(count("/orchestrator/v1/inventory") - before.inventory <= 3);
+    console.log(`      (preview of 100 new query-scoped deploys: ${(result.elapsedMs / 1000).toFixed(1)} s)`);
   });
 
   it("requireConnected: true turns a disconnected target into a preview failure naming the input", async () => {
