@@ -28,14 +28,14 @@ export class TargetLookupError extends Error {
   override name = "TargetLookupError";
 }
 
-/** Why a lookup failed, in a few words (never the token: OrchestratorError carries none). */
+/** What went wrong with a lookup, as a predicate: "could not be reached (ECONNREFUSED)", "answered HTTP 503". */
 export function lookupFailure(error: unknown): string {
-  if (!(error instanceof OrchestratorError)) return (error as Error).message;
-  if (error.status === 401) return "the token was refused (HTTP 401)";
-  if (error.status === 403) return "the token may not read it (HTTP 403)";
+  if (!(error instanceof OrchestratorError)) return `failed: ${(error as Error).message}`;
+  if (error.status === 401) return "refused the token (HTTP 401)";
+  if (error.status === 403) return "does not let the token read it (HTTP 403)";
   if (error.status !== undefined)
-    return `HTTP ${error.status}${error.msg ? `: ${error.msg.split("\n")[0].slice(0, 200)}` : ""}`;
-  return error.code ?? error.message;
+    return `answered HTTP ${error.status}${error.msg ? `: ${error.msg.split("\n")[0].slice(0, 200)}` : ""}`;
+  return `could not be reached (${error.code ?? error.message})`;
 }
 
 async function certnames(
@@ -49,7 +49,7 @@ async function certnames(
     return [...new Set(rows.map((row) => row.certname))];
   } catch (error) {
     throw new TargetLookupError(
-      `could not resolve ${what}: PuppetDB at ${puppetdb.value} (${puppetdb.from}) answered ${lookupFailure(error)}`,
+      `could not resolve ${what}: PuppetDB at ${puppetdb.value} (${puppetdb.from}) ${lookupFailure(error)}`,
     );
   }
 }
@@ -66,7 +66,7 @@ function groupTargets(client: OrchestratorClient, id: string): Promise<{ name: s
       throw new TargetLookupError(
         missing
           ? `node group ${id} does not exist in the classifier at ${classifier.value}`
-          : `could not resolve node group ${id}: the classifier at ${classifier.value} (${classifier.from}) answered ${lookupFailure(error)}`,
+          : `could not resolve node group ${id}: the classifier at ${classifier.value} (${classifier.from}) ${lookupFailure(error)}`,
       );
     }
     if (!group.rule) return { name: group.name, names: [] };
@@ -125,7 +125,7 @@ export async function disconnectedNodes(client: OrchestratorClient, names: strin
       (inventory) => new Map(inventory.items.map((item) => [item.name, item.connected])),
       (error: unknown) => {
         throw new TargetLookupError(
-          `could not check which nodes are connected: the orchestrator's inventory answered ${lookupFailure(error)}`,
+          `could not check which nodes are connected: the orchestrator's inventory ${lookupFailure(error)}`,
         );
       },
     );

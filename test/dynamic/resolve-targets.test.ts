@@ -103,7 +103,7 @@ describe("resolveTargets and the preview lookups", () => {
       resolveTargets(viewer, "production", { query: 'nodes[certname] { certname ~ "viewer" }' }),
       (error: unknown) =>
         error instanceof TargetLookupError &&
-        /could not resolve query .* PuppetDB at https:\/\/127\.0\.0\.1:\d+ \(pe:puppetdbUrl\) answered the token may not read it \(HTTP 403\)/.test(
+        /could not resolve query .* PuppetDB at https:\/\/127\.0\.0\.1:\d+ \(pe:puppetdbUrl\) does not let the token read it \(HTTP 403\)/.test(
           error.message,
         ),
     );

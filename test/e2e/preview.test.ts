@@ -143,7 +143,7 @@ describe("preview says what up will run (real engine)", function () {
       const query = diagnostics(result.stdout, "web-query");
       assert.match(
         query,
-        /could not resolve query .*PuppetDB at https:\/\/127\.0\.0\.1:9 \(pe:puppetdbUrl\) answered ECONNREFUSED; preview goes on/,
+        /could not resolve query .*PuppetDB at https:\/\/127\.0\.0\.1:9 \(pe:puppetdbUrl\) could not be reached \(ECONNREFUSED\); preview goes on/,
       );
       assert.equal(query.split("\n").filter((line) => /could not/.test(line)).length, 1, query);
       assert.match(diagnostics(result.stdout, "web-group"), /could not resolve node group .*classifier/);
