@@ -80,6 +80,11 @@ function planMetadata(
   return metadata;
 }
 
+/** A target as preview may print it: a Bolt URI's `user:password@` is dropped (`ssh://root:pw@h` → `ssh://h`). */
+function withoutCredentials(target: string): string {
+  return target.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
+}
+
 /**
  * The targets a plan's `TargetSpec` parameters name (`"a,b"`, `["a", "b"]`, nested lists), in parameter order:
  * what the plan will act on as far as its parameters say. Undefined when no such parameter is set.
@@ -91,13 +96,7 @@ export function planTargets(
   const names: string[] = [];
   const used: string[] = [];
   const collect = (value: unknown): void => {
-    if (typeof value === "string")
-      names.push(
-        ...value
-          .split(",")
-          .map((name) => name.trim())
-          .filter(Boolean),
-      );
+    if (typeof value === "string") names.push(...value.split(",").map(withoutCredentials).filter(Boolean));
     else if (Array.isArray(value)) value.forEach(collect);
   };
   for (const [key, parameter] of Object.entries(declared ?? {})) {
