@@ -57,8 +57,12 @@ export async function previewRun<
     await say(`${what} (they will end errored; requireConnected: true refuses this in preview)`, "warning");
     return [];
   } catch (error) {
-    if (!(error instanceof TargetLookupError)) throw error;
-    await say(`${error.message}; preview goes on, up behaves as usual`, "info");
+    // What preview adds is information: whatever goes wrong finding it, `up` must behave as without it.
+    const what =
+      error instanceof TargetLookupError
+        ? error.message
+        : `could not work out what the job will run on: ${(error as Error).message}`;
+    await say(`${what}; preview goes on, up behaves as usual`, "info");
     return [];
   }
 }
