@@ -30,6 +30,8 @@ if (has("typo")) new PlanRun("typo", { planName: "canry", params: { nodes: "node
 if (has("many"))
   for (let i = 0; i < 100; i++)
     new EnvironmentDeploy(\`many-\${i}\`, { environment: "production", query: \`nodes[certname] { facts.role = "\${["web", "db", "app", "none"][i % 4]}" }\` });
+if (has("plan-env-typo"))
+  new PlanRun("plan-env-typo", { planName: "canary", environment: "prodution", params: { nodes: "node1.example.com", command: "uptime" } });
 if (has("env-typo")) new EnvironmentDeploy("env-typo", { environment: "prodution", nodes: ["node1.example.com"] });
 `;
 
@@ -124,6 +126,12 @@ describe("preview says what up will run (real engine)", function () {
     assert.match(
       typo.stdout + typo.stderr,
       /planName.*could not find plan 'canry'.*\(did you mean canary\?\)/is,
+    );
+    const planEnvTypo = await preview(["plan-env-typo"]);
+    assert.notEqual(planEnvTypo.code, 0);
+    assert.match(
+      planEnvTypo.stdout + planEnvTypo.stderr,
+      /property environment .*Unknown environment prodution \(did you mean production\?\)/,
     );
     const envTypo = await preview(["env-typo"]);
     assert.equal(envTypo.code, 0, envTypo.stdout + envTypo.stderr);
