@@ -1,7 +1,8 @@
 import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
 
-// The demo `npm run demo` runs against the embedded emulator (scripts/demo.sh sets pe:serviceUrl, pe:cacert and
-// pe:tokenFile). Both requests are PE's own documented examples.
+// The demo `npm run demo` runs against the embedded emulator (scripts/demo.sh sets pe:serviceUrl, pe:cacert,
+// pe:tokenFile, and pe:puppetdbUrl / pe:classifierUrl for what preview shows). Both requests are PE's own
+// documented examples.
 const nodes = ["node1.example.com", "node2.example.com"];
 
 const deploy = new EnvironmentDeploy("production", {

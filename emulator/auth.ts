@@ -24,7 +24,15 @@ export class Auth {
       display_name: "Administrator",
       email: "admin@example.com",
       tokens: [{ token: adminToken }],
-      permissions: { superuser: true, deploy: [], plans: [], tasks: [], nodes: [] },
+      permissions: {
+        superuser: true,
+        deploy: [],
+        plans: [],
+        tasks: [],
+        nodes: [],
+        viewNodeData: true,
+        viewNodeGroups: true,
+      },
     };
     for (const user of [admin, ...world.users]) {
       for (const t of user.tokens) {
@@ -71,4 +79,9 @@ function ownerOf(user: WorldUser): Record<string, unknown> {
 /** Permission checks; a superuser may do anything. */
 export function may(user: WorldUser, what: "deploy" | "plans" | "tasks" | "nodes", name: string): boolean {
   return user.permissions.superuser || matchesAny(user.permissions[what], name);
+}
+
+/** Read permissions of other PE services (PuppetDB, the classifier); a superuser has them all. */
+export function mayView(user: WorldUser, what: "viewNodeData" | "viewNodeGroups"): boolean {
+  return user.permissions.superuser || user.permissions[what];
 }

@@ -126,6 +126,8 @@ export const defaultWorld: WorldInput = {
         plans: ["canary", "facts::*"],
         tasks: ["package"],
         nodes: ["node1.example.com", "node2.example.com"],
+        viewNodeData: true,
+        viewNodeGroups: true,
       },
     },
     {

@@ -2,13 +2,18 @@
 export interface RuleSubject {
   certname: string;
   facts: Record<string, unknown>;
+  /** The agent's environment (PuppetDB's catalog/facts/report_environment). */
+  environment?: string;
 }
+
+const ENVIRONMENT_FIELDS = new Set(["catalog_environment", "facts_environment", "report_environment"]);
 
 /** Thrown for a rule or query the emulator cannot read. */
 export class RuleError extends Error {}
 
 function fieldValue(field: unknown, node: RuleSubject): unknown {
   if (field === "name" || field === "certname") return node.certname;
+  if (typeof field === "string" && ENVIRONMENT_FIELDS.has(field)) return node.environment;
   let path: unknown[];
   if (Array.isArray(field) && (field[0] === "fact" || field[0] === "facts")) path = field.slice(1);
   else if (typeof field === "string" && field.startsWith("facts.")) path = field.slice(6).split(".");
@@ -89,6 +94,8 @@ export function queryFilter(query: string | unknown[]): (node: RuleSubject) => b
     if (query[0] !== "from" || (query[1] !== "nodes" && query[1] !== "inventory"))
       throw new RuleError(`unsupported query: expected ["from", "nodes", condition]`);
     rule = query.length > 2 ? (query[2] as unknown[]) : null;
+    // ["extract", ["certname"], condition?]: a projection, as PuppetDB's AST writes `nodes[certname] {...}`
+    if (rule?.[0] === "extract") rule = rule.length > 2 ? (rule[2] as unknown[]) : null;
   }
   if (rule === null) return () => true;
   matchesRule(rule, { certname: "", facts: {} }); // reject malformed queries up front

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, orchestratorKind, validationError } from "./api-error";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
-import { routes } from "./routes";
+import { serviceRoutes } from "./service-routes";
 
 const API = "/orchestrator/v1";
 const MAX_BODY = 16 * 1024 * 1024;
@@ -60,12 +60,12 @@ async function handle(
   const path = url.pathname;
   if (req.method === "GET" && path === "/status/v1/simple/orchestrator-service")
     return { status: 200, body: "running" };
-  if (!path.startsWith(`${API}/`) && path !== API)
-    throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
+  const service = serviceRoutes.find(({ prefix }) => path.startsWith(`${prefix}/`) || path === prefix);
+  if (!service) throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
   const { state } = opts;
   const caller = state.auth.authenticate(req, url.searchParams);
-  const sub = path.slice(API.length);
-  const matching = routes.filter(([, pattern]) => pattern.test(sub));
+  const sub = path.slice(service.prefix.length);
+  const matching = service.routes.filter(([, pattern]) => pattern.test(sub));
   const route = matching.find(([method]) => method === req.method);
   if (!route) {
     if (matching.length > 0)

@@ -1,6 +1,7 @@
 import { deploy, planRun, runTask, stopJob, stopPlan } from "./commands";
 import type { Handler } from "./handler-types";
 import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "./job-queries";
+import { getInventoryNode, listInventory, postInventory } from "./inventory-queries";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "./plan-queries";
 
 /** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
@@ -20,4 +21,7 @@ export const routes: Array<[string, RegExp, Handler]> = [
   ["GET", /^\/plan_jobs\/([^/]+)\/events$/, getPlanJobEvents],
   ["GET", /^\/plans$/, listPlans],
   ["GET", /^\/plans\/([^/]+)\/([^/]+)$/, getPlan],
+  ["GET", /^\/inventory$/, listInventory],
+  ["POST", /^\/inventory$/, postInventory],
+  ["GET", /^\/inventory\/([^/]+)$/, getInventoryNode],
 ];

@@ -132,6 +132,10 @@ export const PermissionsSchema = z.strictObject({
   tasks: globs.default([]),
   /** Certname globs the user may target. */
   nodes: globs.default([]),
+  /** RBAC "Nodes: View node data from PuppetDB": may query `/pdb/query/v4`. */
+  viewNodeData: z.boolean().default(false),
+  /** RBAC "Node groups: View": may read the classifier's `/classifier-api/v1/groups`. */
+  viewNodeGroups: z.boolean().default(false),
 });
 
 export const UserSchema = z.strictObject({

@@ -114,7 +114,9 @@ start_emulator
 pulumi config set-all --config-file "$config_file" \
   --plaintext "pe:serviceUrl=$(cat "$demo_dir/emulator.url")" \
   --plaintext "pe:cacert=$demo_dir/emulator/ca.pem" \
-  --plaintext "pe:tokenFile=$demo_dir/emulator/token"
+  --plaintext "pe:tokenFile=$demo_dir/emulator/token" \
+  --plaintext "pe:puppetdbUrl=$(cat "$demo_dir/emulator.url")" \
+  --plaintext "pe:classifierUrl=$(cat "$demo_dir/emulator.url")"
 pulumi up --yes --skip-preview --non-interactive --config-file "$config_file"
 
 echo

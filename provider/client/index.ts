@@ -20,7 +20,13 @@ export { type HistoryOption, historyOptionSchema } from "./history-option";
 export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
 export { type NodeSummary, NodeSummaryBuilder, type NodeSummaryEntry } from "./node-summary";
 export { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
-export { type CallOptions, type ClientOptions, type Logger, OrchestratorClient } from "./orchestrator-client";
+export {
+  type CallOptions,
+  type ClientOptions,
+  type Logger,
+  OrchestratorClient,
+  type RequestSpec,
+} from "./orchestrator-client";
 export { planPath } from "./plan-path";
 export { planTaskJobIds, sortedJobIds, stepStartJobId } from "./plan-task-job-ids";
 export {
@@ -34,6 +40,9 @@ export {
 export * from "./schemas";
 export { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
 export { type PlanStopOutcome, stopPlanJob } from "./stop-plan-job";
+export { queryPuppetDb } from "./puppetdb-client";
+export { getNodeGroup } from "./classifier-client";
+export * from "./target-schemas";
 export type { TokenSource } from "./token-source";
 export {
   type Clock,

@@ -49,6 +49,7 @@ import {
   stopRequestSchema,
   stopResponseSchema,
 } from "./schemas";
+import { type Inventory, inventorySchema } from "./target-schemas";
 
 export interface Logger {
   debug?(message: string): void;
@@ -68,14 +69,20 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** incremented on every HTTP attempt (retries included), for callers that report request counts */
   counter?: { requests: number };
+  /** a lookup nothing waits on (what preview shows): one retry, a short budget */
+  lookup?: boolean;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
 
-interface RequestSpec<S extends z.ZodType> {
+export interface RequestSpec<S extends z.ZodType> {
   method: "GET" | "POST";
-  /** path under /orchestrator/v1, without query */
+  /** path under /orchestrator/v1 (or under `base`), without query */
   path: string;
+  /** another PE service's base URL (PuppetDB, the classifier); default the orchestrator's API URL */
+  base?: string;
+  /** a lookup nothing waits on (what preview shows): one retry, a short budget */
+  lookup?: boolean;
   query?: Query;
   body?: unknown;
   schema: S;
@@ -281,7 +288,29 @@ export class OrchestratorClient {
     return this.get(path, planMetadataSchema, options, { environment }, { plan: planName, environment });
   }
 
+  // ---------- inventory ----------
+
+  /** Which nodes are connected to the orchestrator's PCP broker (`POST /inventory`); a read, safe to repeat. */
+  inventory(nodes: string[], options?: CallOptions): Promise<Inventory> {
+    return this.request(
+      {
+        method: "POST",
+        path: "/inventory",
+        body: { nodes },
+        schema: inventorySchema,
+        idempotent: true,
+        lookup: true,
+      },
+      options,
+    );
+  }
+
   // ---------- transport ----------
+
+  /** A request to another PE service with this client's token, CA, retries and error handling. */
+  serviceRequest<S extends z.ZodType>(spec: RequestSpec<S>, options?: CallOptions): Promise<z.output<S>> {
+    return this.request(spec, options);
+  }
 
   private get<S extends z.ZodType>(
     path: string,
@@ -299,7 +328,8 @@ export class OrchestratorClient {
   ): Promise<z.output<S>> {
     const { signal } = options;
     return retry((attempt) => this.attempt(spec, attempt, options), {
-      policy: this.policy,
+      policy:
+        spec.lookup || options.lookup ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 5_000 } : this.policy,
       signal,
       shouldRetry: (error) => {
         if (!(error instanceof OrchestratorError)) return { retry: false };
@@ -370,7 +400,7 @@ export class OrchestratorClient {
     attempt: number,
     options: CallOptions,
   ): Promise<Response<string>> {
-    const url = new URL(this.apiUrl + spec.path);
+    const url = new URL((spec.base ?? this.apiUrl) + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -386,7 +416,9 @@ export class OrchestratorClient {
           certificateAuthority: this.settings.cacert?.value,
           rejectUnauthorized: !this.settings.insecure,
         },
-        timeout: { request: this.timeoutMs },
+        timeout: {
+          request: spec.lookup || options.lookup ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs,
+        },
         retry: { limit: 0 }, // our own retry layer decides (commands must not be re-sent blindly)
         throwHttpErrors: false,
         followRedirect: false, // a redirect would carry the token to another host

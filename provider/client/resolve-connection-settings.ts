@@ -15,6 +15,10 @@ export const connectionInputSchema = z.strictObject({
   cacert: z.string().min(1).optional(),
   // stack config values arrive as strings
   insecure: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).optional(),
+  /** PuppetDB, for what preview resolves (query scopes, node groups); default the orchestrator's host:8081. */
+  puppetdbUrl: z.string().min(1).optional(),
+  /** The node classifier, for node group scopes in preview; default the orchestrator's host:4433. */
+  classifierUrl: z.string().min(1).optional(),
 });
 export type ConnectionInput = z.input<typeof connectionInputSchema>;
 
@@ -29,6 +33,8 @@ export interface ResolveConnectionOptions {
   homeDir?: string;
   /** defaults to /etc/puppetlabs/client-tools/orchestrator.conf */
   systemConfigFile?: string;
+  /** defaults to /etc/puppetlabs/client-tools/puppetdb.conf */
+  systemPuppetdbConfigFile?: string;
 }
 
 export interface ResolvedSetting<T> {
@@ -45,6 +51,10 @@ export interface ConnectionSettings {
   insecure?: ResolvedSetting<true>;
   /** the places a cacert could have been set, for hints */
   cacertSettingNames: string;
+  /** PuppetDB's base URL (`https://host:8081`, no path) */
+  puppetdb: ResolvedSetting<string>;
+  /** the node classifier's base URL (`https://host:4433`, no path) */
+  classifier: ResolvedSetting<string>;
 }
 
 const ENV = {
@@ -52,6 +62,8 @@ const ENV = {
   token: "PE_TOKEN",
   tokenFile: "PE_TOKEN_FILE",
   cacert: "PE_CACERT",
+  puppetdbUrl: "PE_PUPPETDB_URL",
+  classifierUrl: "PE_CLASSIFIER_URL",
 };
 const CONF_KEYS = { serviceUrl: "service-url", cacert: "cacert", tokenFile: "token-file" } as const;
 
@@ -83,12 +95,17 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
         token: env[ENV.token] || undefined,
         tokenFile: env[ENV.tokenFile] || undefined,
         cacert: env[ENV.cacert] || undefined,
+        puppetdbUrl: env[ENV.puppetdbUrl] || undefined,
+        classifierUrl: env[ENV.classifierUrl] || undefined,
       }),
       name: (k) => ENV[k as keyof typeof ENV] ?? k,
     },
     // client-tools files are read only when a setting falls through to them
     lazyConf(userConf, home),
     lazyConf(systemConf, home),
+    // PuppetDB's own client-tools file (`puppet query` reads it): only its server URL is used here
+    puppetdbConf(join(home, ".puppetlabs", "client-tools", "puppetdb.conf")),
+    puppetdbConf(options.systemPuppetdbConfigFile ?? "/etc/puppetlabs/client-tools/puppetdb.conf"),
   ];
 
   const first = <K extends keyof ConnectionInput>(key: K) => {
@@ -124,6 +141,7 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
 
   let token: TokenSource | undefined;
   for (const level of levels) {
+    if (level.holds && !level.holds.has("token") && !level.holds.has("tokenFile")) continue;
     const { token: value, tokenFile } = level.values();
     if (value !== undefined) token = staticTokenSource(value, level.name("token"));
     else if (tokenFile !== undefined) {
@@ -172,7 +190,25 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
     }
   }
 
+  const sideService = (key: "puppetdbUrl" | "classifierUrl", port: number, suffix: RegExp) => {
+    const setting = first(key);
+    if (!setting) {
+      const base = `${service.protocol}//${service.hostname.includes(":") ? `[${service.hostname}]` : service.hostname}:${port}`;
+      return { value: base, from: `default (the orchestrator's host, port ${port})` };
+    }
+    try {
+      const { baseUrl, hostname, protocol } = normalizeServiceUrl(String(setting.value));
+      if (protocol === "http:" && !isLoopbackHost(hostname))
+        throw new Error("must use https:// (http:// is allowed only to loopback hosts)");
+      return { value: baseUrl.replace(suffix, ""), from: setting.from };
+    } catch (error) {
+      throw new ConnectionSettingsError(`${setting.from}: ${(error as Error).message}`, setting.from);
+    }
+  };
+
   return {
+    puppetdb: sideService("puppetdbUrl", 8081, /\/pdb(\/query(\/v4)?)?$/),
+    classifier: sideService("classifierUrl", 4433, /\/classifier-api(\/v1)?$/),
     service: { value: service, from: url.from },
     token,
     cacert,
@@ -253,4 +289,39 @@ function constant(values: ConnectionInput): () => ConnectionInput {
 
 function expandHome(path: string, home: string): string {
   return path === "~" ? home : path.startsWith("~/") ? join(home, path.slice(2)) : path;
+}
+
+const puppetdbConfSchema = z.looseObject({
+  puppetdb: z.looseObject({ server_urls: z.union([z.string(), z.array(z.string())]).optional() }).optional(),
+});
+
+/** `puppetdb.conf` of PE's client tools: `{"puppetdb": {"server_urls": "https://host:8081,..."}}`, first URL. */
+function puppetdbConf(file: string): Candidate {
+  let loaded: ConnectionInput | undefined;
+  return {
+    values: () => {
+      if (loaded) return loaded;
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        loaded = {};
+        return loaded;
+      }
+      const parsed = (() => {
+        try {
+          return puppetdbConfSchema.safeParse(JSON.parse(text));
+        } catch {
+          return undefined;
+        }
+      })();
+      // Another tool's file: one this provider cannot read is skipped (the default applies), never an error.
+      const urls = parsed?.success ? parsed.data.puppetdb?.server_urls : undefined;
+      const first = (Array.isArray(urls) ? urls : (urls ?? "").split(","))[0]?.trim();
+      loaded = { puppetdbUrl: first || undefined };
+      return loaded;
+    },
+    holds: new Set(["puppetdbUrl"]),
+    name: () => `server_urls in ${file}`,
+  };
 }

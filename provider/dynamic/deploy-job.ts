@@ -3,6 +3,8 @@ import { type DeployInputs, deployInputsSchema } from "./input-schemas";
 import type { JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type DeployJobOutputs, deployOutputs } from "./job-outputs";
+import { environmentKnown, suggestEnvironment } from "./known-names";
+import { resolveTargets } from "./resolve-targets";
 
 /** How far back a crashed run's job is looked for (newest first). */
 const RECENT_JOBS = 100;
@@ -84,6 +86,27 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
     "usecacheonfailure",
     "triggers",
   ],
+  async describeRun(client, inputs) {
+    if (inputs.application !== undefined) return undefined; // app orchestration: nothing to resolve
+    const { environment } = inputs;
+    const mode = inputs.noop ? " in noop mode" : "";
+    // A deploy may follow a CodeDeploy that creates its environment in the same `up`: a warning, not a failure.
+    const warnings =
+      environment !== "" && (await environmentKnown(client, environment)) === false
+        ? [
+            `environment ${environment} is not known to the orchestrator${await suggestEnvironment(client, environment)}; ` +
+              "the deploy will fail unless code is deployed to it first",
+          ]
+        : [];
+    return {
+      action:
+        environment === ""
+          ? `run Puppet${mode} in each agent's own environment`
+          : `run Puppet${mode} in ${environment}`,
+      targets: () => resolveTargets(client, environment, inputs),
+      warnings,
+    };
+  },
   async start(client, inputs, marker) {
     const created = await client.deploy(
       deployRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }),

@@ -52,6 +52,8 @@ const commonShape = {
   failOnJobFailure: z.boolean().optional(),
   connection: connectionInputSchema.optional(),
   importJobId: z.string().regex(/^\d+$/, 'must be a job id such as "81"').optional(),
+  /** Preview fails when a target node is not connected to the orchestrator (default: a warning). */
+  requireConnected: z.boolean().optional(),
 };
 
 // Puppet environment names: lowercase letters, digits and underscores.

@@ -1,11 +1,20 @@
 import type { z } from "zod";
 import type { OrchestratorClient, WaitProgress } from "../client";
 import type { JobMarker } from "./job-marker";
+import type { ResolvedTargets } from "./resolve-targets";
 import type { CommonJobOutputs } from "./job-outputs";
 
 export interface CheckFailure {
   property: string;
   reason: string;
+}
+
+/** For preview: "run Puppet in production" on these targets. */
+export interface RunDescription {
+  action: string;
+  targets: () => Promise<ResolvedTargets>;
+  /** Warnings about the inputs found on the way (an environment the orchestrator does not know). */
+  warnings?: string[];
 }
 
 /** A recent job of this kind, as listed by the orchestrator. */
@@ -31,6 +40,11 @@ export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs 
   replaceKeys: readonly (keyof Inputs & string)[];
   /** Extra checks that need the orchestrator (plan parameters); absent settings or network: no failures. */
   checkAgainstOrchestrator?(client: OrchestratorClient, inputs: Inputs): Promise<CheckFailure[]>;
+  /**
+   * What preview says the job will do and on which nodes (absent: nothing to say, e.g. a plan with no TargetSpec
+   * parameter). Throws TargetLookupError when a service it needs cannot be read.
+   */
+  describeRun?(client: OrchestratorClient, inputs: Inputs): Promise<RunDescription | undefined>;
   /** POSTs the command, marked in its userdata, and returns the new job's name. */
   start(client: OrchestratorClient, inputs: Inputs, marker: JobMarker): Promise<string>;
   /** The newest jobs of this kind (most recent first), to find marked ones after a crash. */

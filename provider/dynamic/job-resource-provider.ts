@@ -16,6 +16,8 @@ import { readInFlight, removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
+import { suggestEnvironment, suggestPlan } from "./known-names";
+import { previewRun } from "./preview-run";
 import { stackConnectionConfig } from "./stack-connection-config";
 import { startOrRecoverJob } from "./start-or-recover-job";
 import { validateInputs } from "./validate-inputs";
@@ -130,13 +132,18 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
   };
 
   return {
-    async check(_olds: Props, news: Props) {
+    async check(olds: Props, news: Props) {
       const inputs = userInputs(news);
       const { failures, value, hasUnknowns } = validateInputs(kind.schema, inputs);
       if (failures.length === 0 && value && !hasUnknowns) {
         const connectionFailure = await checkConnection(inputs);
         if (connectionFailure) failures.push(connectionFailure);
         else if (kind.checkAgainstOrchestrator) failures.push(...(await checkRemotely(kind, value, inputs)));
+        // Only for a resource `up` would create or replace: what its job will run on.
+        if (failures.length === 0 && runsJob(kind, olds, news)) {
+          const urn = typeof news.__urn === "string" ? news.__urn : undefined;
+          failures.push(...(await previewRun(kind, clientFor(inputs), value, urn)));
+        }
       }
       return { inputs: news, failures };
     },
@@ -209,6 +216,22 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
 }
 
 /**
+ * Whether `up` would start a job for these inputs: a create (no old inputs) or a change of what runs (a replace),
+ * unless the resource adopts an existing job (`importJobId`).
+ */
+function runsJob<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
+  kind: JobKind<I, O>,
+  olds: Props,
+  news: Props,
+): boolean {
+  const after = userInputs(news);
+  if (after[ADOPT_KEY] !== undefined) return false;
+  const before = userInputs(olds);
+  if (Object.keys(before).length === 0) return true;
+  return kind.replaceKeys.some((key) => !same(before[key], after[key]));
+}
+
+/**
  * The engine calls diff, update or delete only for a resource it has in state: if the in-flight journal still
  * names this job, the create that started it was recorded, and the entry can go. Until then a crash that lost
  * the create's answer (the engine died, the provider finished the wait) is recovered by the next create.
@@ -254,7 +277,15 @@ async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends
     if (!(error instanceof OrchestratorError)) return [];
     if (error.status === 404) {
       const property = error.kind?.endsWith("unknown-environment") ? "environment" : "planName";
-      return [{ property, reason: `${error.msg ?? error.message}` }];
+      const names = value as { environment?: string; planName?: string };
+      const environment = names.environment ?? "production";
+      const suggestion =
+        property === "environment"
+          ? await suggestEnvironment(client, environment)
+          : names.planName
+            ? await suggestPlan(client, names.planName, environment)
+            : "";
+      return [{ property, reason: `${error.msg ?? error.message}${suggestion}` }];
     }
     // Problems a later `up` could not get past either: say so now, naming what to fix.
     if (error.status === 401) return [{ property: "connection", reason: error.message }];

@@ -13,6 +13,7 @@ import { type PlanInputs, planInputsSchema } from "./input-schemas";
 import type { CheckFailure, JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type PlanJobOutputs, planOutputs } from "./job-outputs";
+import type { ResolvedTargets } from "./resolve-targets";
 
 /** Maps the resource's inputs to the plan_run request, carrying only what the user set. */
 export function planRunRequest(inputs: PlanInputs): PlanRunRequest {
@@ -81,6 +82,33 @@ function planMetadata(
   return metadata;
 }
 
+/** A target as preview may print it: a Bolt URI's `user:password@` is dropped (`ssh://root:pw@h` → `ssh://h`). */
+function withoutCredentials(target: string): string {
+  return target.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
+}
+
+/**
+ * The targets a plan's `TargetSpec` parameters name (`"a,b"`, `["a", "b"]`, nested lists), in parameter order:
+ * what the plan will act on as far as its parameters say. Undefined when no such parameter is set.
+ */
+export function planTargets(
+  declared: Record<string, { type?: string }> | null | undefined,
+  params: Record<string, unknown>,
+): ResolvedTargets | undefined {
+  const names: string[] = [];
+  const used: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === "string") names.push(...value.split(",").map(withoutCredentials).filter(Boolean));
+    else if (Array.isArray(value)) value.forEach(collect);
+  };
+  for (const [key, parameter] of Object.entries(declared ?? {})) {
+    if (!/\bTargetSpec\b/.test(parameter.type ?? "") || params[key] === undefined) continue;
+    used.push(`params.${key}`);
+    collect(params[key]);
+  }
+  return used.length === 0 ? undefined : { names: [...new Set(names)], source: used.join(", ") };
+}
+
 function outcome(planJob: PlanJob): {
   result?: unknown;
   error?: { kind?: string; msg?: string; details?: unknown };
@@ -109,6 +137,13 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
   async checkAgainstOrchestrator(client, inputs) {
     const metadata = await planMetadata(client, inputs.planName, inputs.environment ?? "production");
     return checkPlanParams(metadata.metadata?.parameters, inputs.params ?? {}, inputs.planName);
+  },
+  async describeRun(client, inputs) {
+    const environment = inputs.environment ?? "production";
+    const metadata = await planMetadata(client, inputs.planName, environment).catch(() => undefined);
+    const targets = planTargets(metadata?.metadata?.parameters, inputs.params ?? {});
+    if (!targets) return undefined;
+    return { action: `run plan ${inputs.planName} in ${environment}`, targets: async () => targets };
   },
   async start(client, inputs, marker) {
     return (

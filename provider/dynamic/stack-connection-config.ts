@@ -16,6 +16,8 @@ export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): vo
     cacert: get("cacert"),
     // Validated (and reported by name) where the settings are resolved.
     insecure: get("insecure") as ConnectionInput["insecure"],
+    puppetdbUrl: get("puppetdbUrl"),
+    classifierUrl: get("classifierUrl"),
   };
 }
 

@@ -12,6 +12,10 @@ export interface ConnectionArgs {
   cacert?: pulumi.Input<string>;
   /** Skip TLS verification. Explicit opt-in only; warns. */
   insecure?: pulumi.Input<boolean>;
+  /** PuppetDB (`https://host:8081`), read by preview to resolve query scopes; default the orchestrator's host. */
+  puppetdbUrl?: pulumi.Input<string>;
+  /** The node classifier (`https://host:4433`), read by preview for node groups; default the orchestrator's host. */
+  classifierUrl?: pulumi.Input<string>;
 }
 
 /** Inputs both resources take. */
@@ -32,6 +36,11 @@ export interface CommonJobArgs {
    */
   importJobId?: pulumi.Input<string>;
   connection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default
+   * preview only warns. Changing it does not run the job again.
+   */
+  requireConnected?: pulumi.Input<boolean>;
 }
 
 /** The outputs both resources expose. */

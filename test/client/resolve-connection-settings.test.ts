@@ -183,3 +183,68 @@ describe("resolveConnectionSettings", () => {
     );
   });
 });
+
+describe("resolveConnectionSettings: puppetdbUrl and classifierUrl", () => {
+  it("default to the orchestrator's host on ports 8081 and 4433", () => {
+    const { base } = sandbox();
+    const s = resolveConnectionSettings({
+      ...base,
+      config: { serviceUrl: "https://pe.example.com:8143/orchestrator/v1", token: "t" },
+      systemPuppetdbConfigFile: "/nonexistent",
+    });
+    assert.deepEqual(s.puppetdb, {
+      value: "https://pe.example.com:8081",
+      from: "default (the orchestrator's host, port 8081)",
+    });
+    assert.equal(s.classifier.value, "https://pe.example.com:4433");
+  });
+
+  it("follow the settings order: connection, pe: config, env, then PuppetDB's puppetdb.conf", () => {
+    const { base, home, write } = sandbox();
+    const conf = write(
+      join(home, ".puppetlabs", "client-tools", "puppetdb.conf"),
+      JSON.stringify({ puppetdb: { server_urls: "https://pdb-conf:8081,https://other:8081" } }),
+    );
+    const config = { serviceUrl: "https://pe:8143", token: "t" };
+    const fromConf = resolveConnectionSettings({ ...base, config });
+    assert.deepEqual(fromConf.puppetdb, { value: "https://pdb-conf:8081", from: `server_urls in ${conf}` });
+    const fromEnv = resolveConnectionSettings({
+      ...base,
+      config,
+      env: { PE_PUPPETDB_URL: "https://pdb-env:8081/pdb/query/v4", PE_CLASSIFIER_URL: "https://nc:4433/" },
+    });
+    assert.deepEqual(fromEnv.puppetdb, { value: "https://pdb-env:8081", from: "PE_PUPPETDB_URL" });
+    assert.deepEqual(fromEnv.classifier, { value: "https://nc:4433", from: "PE_CLASSIFIER_URL" });
+    const fromConnection = resolveConnectionSettings({
+      ...base,
+      config: { ...config, puppetdbUrl: "https://pdb-stack:8081" },
+      connection: { classifierUrl: "https://nc-res:4433/classifier-api/v1" },
+    });
+    assert.deepEqual(fromConnection.puppetdb, { value: "https://pdb-stack:8081", from: "pe:puppetdbUrl" });
+    assert.deepEqual(fromConnection.classifier, {
+      value: "https://nc-res:4433",
+      from: "connection.classifierUrl",
+    });
+  });
+
+  it("refuse a malformed or plain-http remote URL naming the setting", () => {
+    const { base } = sandbox();
+    assert.throws(
+      () =>
+        resolveConnectionSettings({
+          ...base,
+          config: { serviceUrl: "https://pe:8143", token: "t", puppetdbUrl: "http://pdb.example.com:8080" },
+        }),
+      (error: unknown) =>
+        error instanceof ConnectionSettingsError && /pe:puppetdbUrl.*https/.test(error.message),
+    );
+    assert.throws(
+      () =>
+        resolveConnectionSettings({
+          ...base,
+          config: { serviceUrl: "https://pe:8143", token: "t", classifierUrl: "nc:4433" },
+        }),
+      /pe:classifierUrl/,
+    );
+  });
+});

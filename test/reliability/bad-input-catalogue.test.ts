@@ -375,7 +375,9 @@ describe("reliability: bad input catalogue (preview or the first API call refuse
           );
           const accepted = emu.requests
             .slice(before)
-            .filter((r) => r.method === "POST" && r.status >= 200 && r.status < 300)
+            .filter(
+              (r) => r.method === "POST" && r.path.includes("/command/") && r.status >= 200 && r.status < 300,
+            )
             .map((r) => r.path);
           outcomes.set(index, { result, accepted });
         }

@@ -101,9 +101,10 @@ describe("reliability: load (100 resources, --parallel 16)", function () {
       .map((r) => r.name)
       .sort();
     const secrets = countSecrets([emu.adminToken], text, await stateText(stack));
-    const erroredRows = [...text.matchAll(/dynamic\/pe-orchestrator:\w+ \((\S+)\):\n\s+error:/g)].map(
-      (m) => m[1],
-    );
+    // A resource's diagnostics may start with what preview said it will run on; the error follows.
+    const erroredRows = [
+      ...text.matchAll(/dynamic\/pe-orchestrator:\w+ \((\S+)\):\n(?: +(?!error:)[^\n]*\n)* +error:/g),
+    ].map((m) => m[1]);
     record({
       scenario: "load: 100 resources, 10% of jobs failing",
       outcome: `${new Set(erroredRows).size} errored, ${recorded.length - failed.length} recorded ok`,
