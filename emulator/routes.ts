@@ -2,6 +2,7 @@ import { deploy, planRun, runTask, stopJob, stopPlan } from "./commands";
 import type { Handler } from "./handler-types";
 import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "./job-queries";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "./plan-queries";
+import { getTask, listTasks } from "./task-queries";
 
 /** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
 export const routes: Array<[string, RegExp, Handler]> = [
@@ -20,4 +21,6 @@ export const routes: Array<[string, RegExp, Handler]> = [
   ["GET", /^\/plan_jobs\/([^/]+)\/events$/, getPlanJobEvents],
   ["GET", /^\/plans$/, listPlans],
   ["GET", /^\/plans\/([^/]+)\/([^/]+)$/, getPlan],
+  ["GET", /^\/tasks$/, listTasks],
+  ["GET", /^\/tasks\/([^/]+)\/([^/]+)$/, getTask],
 ];

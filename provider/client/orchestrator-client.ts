@@ -48,6 +48,12 @@ import {
   stopPlanRequestSchema,
   stopRequestSchema,
   stopResponseSchema,
+  type TaskList,
+  type TaskMetadata,
+  type TaskRequest,
+  taskListSchema,
+  taskMetadataSchema,
+  taskRequestSchema,
 } from "./schemas";
 
 export interface Logger {
@@ -179,6 +185,21 @@ export class OrchestratorClient {
     );
   }
 
+  task(body: TaskRequest, options?: CallOptions): Promise<JobCreated> {
+    const parsed = validate(taskRequestSchema, body, "POST /command/task");
+    return this.request(
+      {
+        method: "POST",
+        path: "/command/task",
+        body: parsed,
+        schema: jobCreatedSchema,
+        idempotent: false,
+        subject: { task: parsed.task, environment: parsed.environment ?? "production" },
+      },
+      options,
+    );
+  }
+
   /** Stops a job (not a plan job). Idempotent on the server, so it is retried like a GET. */
   stop(jobName: string, opts: { force?: boolean } & CallOptions = {}): Promise<StopResponse> {
     const body = validate(stopRequestSchema, { job: jobName, force: opts.force }, "POST /command/stop");
@@ -279,6 +300,23 @@ export class OrchestratorClient {
       throw new RequestValidationError("GET /plans/:module/:plan", [(error as Error).message]);
     }
     return this.get(path, planMetadataSchema, options, { environment }, { plan: planName, environment });
+  }
+
+  // ---------- tasks ----------
+
+  listTasks(environment = "production", options?: CallOptions): Promise<TaskList> {
+    return this.get("/tasks", taskListSchema, options, { environment }, { environment });
+  }
+
+  /** Task metadata; `mymodule` means the init task `mymodule/init` (same path rule as plans). */
+  getTask(taskName: string, environment = "production", options?: CallOptions): Promise<TaskMetadata> {
+    let path: string;
+    try {
+      path = `/tasks/${planPath(taskName)}`;
+    } catch {
+      throw new RequestValidationError("GET /tasks/:module/:task", [`"${taskName}" is not a task name`]);
+    }
+    return this.get(path, taskMetadataSchema, options, { environment }, { task: taskName, environment });
   }
 
   // ---------- transport ----------

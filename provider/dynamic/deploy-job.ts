@@ -5,10 +5,10 @@ import { withMarker } from "./job-marker";
 import { type DeployJobOutputs, deployOutputs } from "./job-outputs";
 
 /** How far back a crashed run's job is looked for (newest first). */
-const RECENT_JOBS = 100;
+export const RECENT_JOBS = 100;
 
 /** At most this many failed and other nodes are kept in state, whatever the job's size. */
-const NODE_SUMMARY_LIMIT = 50;
+export const NODE_SUMMARY_LIMIT = 50;
 
 /** Maps the resource's inputs to the deploy request, carrying only what the user set (never server defaults). */
 export function deployRequest(inputs: DeployInputs): DeployRequest {
@@ -110,12 +110,23 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
   },
   read: summarize,
   isFailure: (outputs) => outputs.state !== "finished",
-  describeFailure(outputs) {
-    const failed = outputs.nodeResults.filter((node) => node.state === "failed" || node.state === "errored");
-    const counts = Object.entries(outputs.nodeStates)
-      .map(([state, count]) => `${count} ${state}`)
-      .join(", ");
-    const names = failed.map((node) => (node.message ? `${node.name} (${node.message})` : node.name));
-    return `nodes: ${counts || "none"}${names.length ? `; failed nodes: ${names.join(", ")}` : ""}`;
+  warnings(inputs) {
+    const scoped = inputs.nodes ?? inputs.query ?? inputs.nodeGroup ?? inputs.application;
+    if (scoped !== undefined) return [];
+    return [
+      `no scope (nodes, query, nodeGroup): this deploys every node of environment "${inputs.environment}", ` +
+        `as PE does for {"environment":"${inputs.environment}"}; set a scope to deploy fewer nodes`,
+    ];
   },
+  describeFailure: describeNodeFailures,
 };
+
+/** One line about a job's nodes: counts per state, then the failed nodes with their messages. */
+export function describeNodeFailures(outputs: DeployJobOutputs): string {
+  const failed = outputs.nodeResults.filter((node) => node.state === "failed" || node.state === "errored");
+  const counts = Object.entries(outputs.nodeStates)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(", ");
+  const names = failed.map((node) => (node.message ? `${node.name} (${node.message})` : node.name));
+  return `nodes: ${counts || "none"}${names.length ? `; failed nodes: ${names.join(", ")}` : ""}`;
+}

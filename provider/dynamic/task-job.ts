@@ -1,0 +1,114 @@
+import {
+  type OrchestratorClient,
+  type TaskMetadata,
+  type TaskRequest,
+  TERMINAL_JOB_STATES,
+  waitForJob,
+} from "../client";
+import { cachedMetadata } from "./cached-metadata";
+import { checkParams } from "./check-params";
+import { describeNodeFailures, NODE_SUMMARY_LIMIT, RECENT_JOBS } from "./deploy-job";
+import { type TaskInputs, taskInputsSchema } from "./input-schemas";
+import type { CheckFailure, JobKind } from "./job-kind";
+import { withMarker } from "./job-marker";
+import { type TaskJobOutputs, taskOutputs } from "./job-outputs";
+
+/**
+ * Maps the resource's inputs to the task request, carrying only what the user set. `params` is the one
+ * exception: PE requires the key, so a task run without params sends `{}` (no parameters, not a default).
+ */
+export function taskRequest(inputs: TaskInputs): TaskRequest {
+  const scope =
+    inputs.nodes !== undefined
+      ? { nodes: inputs.nodes }
+      : inputs.query !== undefined
+        ? { query: inputs.query }
+        : { node_group: inputs.nodeGroup as string };
+  const body: Record<string, unknown> = {
+    task: inputs.task,
+    params: inputs.params ?? {},
+    environment: inputs.environment,
+    scope,
+    description: inputs.description,
+    noop: inputs.noop,
+    timeout: inputs.timeout,
+    userdata: inputs.userdata,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as TaskRequest;
+}
+
+function taskMetadata(client: OrchestratorClient, task: string, environment: string): Promise<TaskMetadata> {
+  return cachedMetadata(`${client.apiUrl} task ${environment} ${task}`, () =>
+    client.getTask(task, environment),
+  );
+}
+
+async function summarize(client: OrchestratorClient, jobName: string): Promise<TaskJobOutputs> {
+  const [job, nodes] = await Promise.all([
+    client.getJob(jobName),
+    client.summarizeJobNodes(jobName, NODE_SUMMARY_LIMIT),
+  ]);
+  return taskOutputs(job, client.jobUrl(jobName), nodes);
+}
+
+export const taskJob: JobKind<TaskInputs, TaskJobOutputs> = {
+  typeName: "TaskRun",
+  jobNoun: "task job",
+  schema: taskInputsSchema,
+  replaceKeys: [
+    "task",
+    "params",
+    "environment",
+    "nodes",
+    "query",
+    "nodeGroup",
+    "noop",
+    "timeout",
+    "triggers",
+  ],
+  subjectInput: "task",
+  async checkAgainstOrchestrator(client, inputs) {
+    const environment = inputs.environment ?? "production";
+    const metadata = (await taskMetadata(client, inputs.task, environment)).metadata;
+    const failures: CheckFailure[] = checkParams(
+      metadata?.parameters,
+      inputs.params ?? {},
+      `task ${inputs.task}`,
+    );
+    // A task declares whether it can run in no-op mode; one that does not would make changes.
+    if (inputs.noop === true && metadata?.supports_noop === false) {
+      failures.push({
+        property: "noop",
+        reason: `task ${inputs.task} does not support no-op mode (its metadata says supports_noop: false): it would make changes`,
+      });
+    }
+    return failures;
+  },
+  async start(client, inputs, marker) {
+    const created = await client.task(
+      taskRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }),
+    );
+    return created.job.name;
+  },
+  async recentJobs(client) {
+    const list = await client.listJobs({
+      type: "task",
+      order_by: "timestamp",
+      order: "desc",
+      limit: RECENT_JOBS,
+    });
+    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+  },
+  isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
+  async wait(client, jobName, settings) {
+    const result = await waitForJob(client, jobName, {
+      timeoutMs: settings.timeoutMs,
+      onProgress: settings.onProgress,
+      nodeSummaryLimit: NODE_SUMMARY_LIMIT,
+    });
+    return taskOutputs(result.job, client.jobUrl(jobName), result.nodes);
+  },
+  read: summarize,
+  isFailure: (outputs) => outputs.state !== "finished",
+  describeFailure: describeNodeFailures,
+};
