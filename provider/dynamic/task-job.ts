@@ -75,11 +75,11 @@ export const taskJob: JobKind<TaskInputs, TaskJobOutputs> = {
       inputs.params ?? {},
       `task ${inputs.task}`,
     );
-    // A task declares whether it can run in no-op mode; one that does not would make changes.
+    // A task declares whether it can run in no-op mode; finding out on the nodes is too late.
     if (inputs.noop === true && metadata?.supports_noop === false) {
       failures.push({
         property: "noop",
-        reason: `task ${inputs.task} does not support no-op mode (its metadata says supports_noop: false): it would make changes`,
+        reason: `task ${inputs.task} does not support no-op mode (its metadata says supports_noop: false): remove noop or run it for real`,
       });
     }
     return failures;
