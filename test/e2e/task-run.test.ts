@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { defaultWorld, type Emulator } from "../../emulator";
+import { killUpWhen, recoverAfterCrash } from "../reliability/support/crash-recovery";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { TestStack } from "../support/test-stack";
 
@@ -47,6 +48,11 @@ switch (config.require("name")) {
   case "deadline": {
     const t = new TaskRun("sleep", { task: "demo::sleep", nodes: ["node5.example.com"], waitTimeoutSeconds: 1 });
     module.exports = { state: t.state };
+    break;
+  }
+  case "crash": {
+    const t = new TaskRun("crashy", { task: "demo::sleep", nodes: ["node5.example.com"] });
+    module.exports = { jobId: t.jobId, state: t.state };
     break;
   }
   case "whole": {
@@ -234,6 +240,23 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
     assert.match(up.stdout, /TaskRun: .*did not finish before the wait deadline/);
     assert.match(up.stdout, /waitTimeoutSeconds: 1/);
     assert.deepEqual(commandRequests(emu).slice(before), [TASK, "/orchestrator/v1/command/stop"]);
+  });
+
+  it("after up is killed mid-job, the next up takes the task job that ran instead of starting another", async () => {
+    assert.equal((await stack.destroy()).code, 0);
+    await stack.setConfig("case:name", "crash");
+    const client = adminClient(emu);
+    const taskJobs = async () => (await client.listJobs({ type: "task" })).items.length;
+    const before = await taskJobs();
+    await killUpWhen(stack, async () => (await taskJobs()) === before + 1);
+    const up = await recoverAfterCrash(stack);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, /TaskRun: took task job \d+, started by an interrupted run/);
+    assert.equal(await taskJobs(), before + 1, "no second job");
+    const newest = (await client.listJobs({ type: "task", order_by: "timestamp", order: "desc", limit: 1 }))
+      .items[0];
+    client.close();
+    assert.deepEqual(await stack.outputs(), { jobId: newest.name, state: "finished" });
   });
 
   it("an EnvironmentDeploy without scope: preview warns on its row naming the environment; up deploys every node", async () => {
