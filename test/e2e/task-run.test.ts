@@ -269,6 +269,11 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
       preview.stdout,
       /EnvironmentDeploy \(production\):\s+warning: EnvironmentDeploy: no scope \(nodes, query, nodeGroup\): this deploys every node of environment "production"/,
     );
+    // On the resource's own row, not only in the diagnostics.
+    assert.match(
+      preview.stdout,
+      /\+\s+pulumi-nodejs:dynamic\/pe-orchestrator:EnvironmentDeploy\s+production\s+create\s+warning: EnvironmentDeploy: no scope/,
+    );
     assert.equal(commandRequests(emu).length, before, "preview sends no command");
 
     const up = await stack.up();
