@@ -310,12 +310,9 @@ export class OrchestratorClient {
 
   /** Task metadata; `mymodule` means the init task `mymodule/init` (same path rule as plans). */
   getTask(taskName: string, environment = "production", options?: CallOptions): Promise<TaskMetadata> {
-    let path: string;
-    try {
-      path = `/tasks/${planPath(taskName)}`;
-    } catch {
+    if (!taskRequestSchema.shape.task.safeParse(taskName).success)
       throw new RequestValidationError("GET /tasks/:module/:task", [`"${taskName}" is not a task name`]);
-    }
+    const path = `/tasks/${planPath(taskName)}`;
     return this.get(path, taskMetadataSchema, options, { environment }, { task: taskName, environment });
   }
 
