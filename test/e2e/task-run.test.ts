@@ -170,6 +170,17 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
       r.type.endsWith(":TaskRun"),
     );
     assert.equal(recorded?.id, failed[1], "the failed job is in state, not lost");
+    // node1's output echoes the secret message: recorded with a failed create, it must stay encrypted too.
+    const nodeResults = recorded?.outputs?.nodeResults;
+    assert.ok(
+      nodeResults && typeof nodeResults === "object" && "ciphertext" in nodeResults,
+      JSON.stringify(nodeResults),
+    );
+    assert.equal(
+      JSON.stringify(await stack.exportState()).includes("the-secret-recipe"),
+      false,
+      "secret in state",
+    );
 
     const again = await stack.up();
     assert.notEqual(again.code, 0);
