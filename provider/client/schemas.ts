@@ -28,12 +28,13 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // ---------- commands ----------
 
-const scopeSchema = z.union([
+/** The scopes a task takes; a deploy also takes `application` (PE before 2023). */
+const nodeScopes = [
   z.strictObject({ nodes: z.array(z.string().min(1)).min(1) }),
   z.strictObject({ query: z.union([z.string().min(1), z.array(z.unknown()).min(1)]) }),
   z.strictObject({ node_group: z.string().min(1) }),
-  z.strictObject({ application: z.string().min(1) }),
-]);
+] as const;
+const scopeSchema = z.union([...nodeScopes, z.strictObject({ application: z.string().min(1) })]);
 
 export const deployRequestSchema = z
   .strictObject({
@@ -85,11 +86,7 @@ export const taskRequestSchema = z.strictObject({
   /** required by PE, `{}` when the task takes none */
   params: jsonObject,
   environment: z.string().min(1).optional(),
-  scope: z.union([
-    z.strictObject({ nodes: z.array(z.string().min(1)).min(1) }),
-    z.strictObject({ query: z.union([z.string().min(1), z.array(z.unknown()).min(1)]) }),
-    z.strictObject({ node_group: z.string().min(1) }),
-  ]),
+  scope: z.union(nodeScopes),
   description: z.string().optional(),
   noop: z.boolean().optional(),
   timeout: z.number().int().positive().optional(),

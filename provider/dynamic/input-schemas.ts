@@ -59,18 +59,23 @@ const environmentName = z
   .string("must be a Puppet environment name")
   .regex(/^[a-z0-9_]+$/, "must be a Puppet environment name (lowercase letters, digits, underscores)");
 
+/** The scope inputs deploys and tasks share: certnames, a PQL query, a node group id. */
+const scopeShape = {
+  nodes: z
+    .array(z.string().min(1, "node names cannot be empty"))
+    .min(1, "must list at least one node")
+    .optional(),
+  query: z.string().min(1, "cannot be empty").optional(),
+  nodeGroup: z.string().min(1, "cannot be empty").optional(),
+};
+
 export const deployInputsSchema = z
   .strictObject({
     // "" is allowed with enforceEnvironment: false (checked below): agents keep their own environment.
     environment: z
       .string("must be a Puppet environment name")
       .regex(/^[a-z0-9_]*$/, "must be a Puppet environment name (lowercase letters, digits, underscores)"),
-    nodes: z
-      .array(z.string().min(1, "node names cannot be empty"))
-      .min(1, "must list at least one node")
-      .optional(),
-    query: z.string().min(1, "cannot be empty").optional(),
-    nodeGroup: z.string().min(1, "cannot be empty").optional(),
+    ...scopeShape,
     application: z.string().min(1, "cannot be empty").optional(),
     noop: z.boolean().optional(),
     noNoop: z.boolean().optional(),
@@ -145,12 +150,7 @@ export const taskInputsSchema = z
       .regex(TASK_NAME, "must be a task name such as package or mymodule::check"),
     params: jsonObject.optional(),
     environment: environmentName.optional(),
-    nodes: z
-      .array(z.string().min(1, "node names cannot be empty"))
-      .min(1, "must list at least one node")
-      .optional(),
-    query: z.string().min(1, "cannot be empty").optional(),
-    nodeGroup: z.string().min(1, "cannot be empty").optional(),
+    ...scopeShape,
     noop: z.boolean().optional(),
     timeout: positiveInt("seconds").optional(),
     ...commonShape,

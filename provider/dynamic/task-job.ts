@@ -1,17 +1,11 @@
-import {
-  type OrchestratorClient,
-  type TaskMetadata,
-  type TaskRequest,
-  TERMINAL_JOB_STATES,
-  waitForJob,
-} from "../client";
+import type { OrchestratorClient, TaskMetadata, TaskRequest } from "../client";
 import { cachedMetadata } from "./cached-metadata";
 import { checkParams } from "./check-params";
-import { describeNodeFailures, NODE_SUMMARY_LIMIT, RECENT_JOBS } from "./deploy-job";
 import { type TaskInputs, taskInputsSchema } from "./input-schemas";
 import type { CheckFailure, JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type TaskJobOutputs, taskOutputs } from "./job-outputs";
+import { nodeJobParts } from "./node-job-parts";
 
 /**
  * Maps the resource's inputs to the task request, carrying only what the user set. `params` is the one
@@ -41,14 +35,6 @@ function taskMetadata(client: OrchestratorClient, task: string, environment: str
   return cachedMetadata(`${client.apiUrl} task ${environment} ${task}`, () =>
     client.getTask(task, environment),
   );
-}
-
-async function summarize(client: OrchestratorClient, jobName: string): Promise<TaskJobOutputs> {
-  const [job, nodes] = await Promise.all([
-    client.getJob(jobName),
-    client.summarizeJobNodes(jobName, NODE_SUMMARY_LIMIT),
-  ]);
-  return taskOutputs(job, client.jobUrl(jobName), nodes);
 }
 
 export const taskJob: JobKind<TaskInputs, TaskJobOutputs> = {
@@ -90,25 +76,5 @@ export const taskJob: JobKind<TaskInputs, TaskJobOutputs> = {
     );
     return created.job.name;
   },
-  async recentJobs(client) {
-    const list = await client.listJobs({
-      type: "task",
-      order_by: "timestamp",
-      order: "desc",
-      limit: RECENT_JOBS,
-    });
-    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
-  },
-  isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
-  async wait(client, jobName, settings) {
-    const result = await waitForJob(client, jobName, {
-      timeoutMs: settings.timeoutMs,
-      onProgress: settings.onProgress,
-      nodeSummaryLimit: NODE_SUMMARY_LIMIT,
-    });
-    return taskOutputs(result.job, client.jobUrl(jobName), result.nodes);
-  },
-  read: summarize,
-  isFailure: (outputs) => outputs.state !== "finished",
-  describeFailure: describeNodeFailures,
+  ...nodeJobParts("task", taskOutputs),
 };
