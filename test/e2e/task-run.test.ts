@@ -218,6 +218,18 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
     assert.match(shown.stdout, /"nodeResults": "\[secret\]"/);
   });
 
+  it("refresh reads the task job's record again and keeps its output secret", async () => {
+    const before = await stack.outputs();
+    const refresh = await stack.refresh();
+    assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+    assert.deepEqual(await stack.outputs(), before);
+    assert.equal(
+      JSON.stringify(await stack.exportState()).includes("the-secret-recipe"),
+      false,
+      "secret in state",
+    );
+  });
+
   it("importJobId adopts a task job started outside Pulumi without starting another", async () => {
     assert.equal((await stack.destroy()).code, 0);
     const client = adminClient(emu);
