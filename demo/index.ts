@@ -5,9 +5,10 @@ import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
 // documented examples.
 const nodes = ["node1.example.com", "node2.example.com"];
 
+// No scope: like PE's own `{"environment":"production"}`, it deploys every node of the environment (preview warns
+// so on its row).
 const deploy = new EnvironmentDeploy("production", {
   environment: "production",
-  nodes,
   description: "pulumi-pe-orchestrator demo",
 });
 

@@ -7,13 +7,14 @@ import {
   validationError,
 } from "./api-error";
 import { may } from "./auth";
+import { checkParams } from "./check-params";
 import { fillTemplate } from "./fill-template";
 import { matchesAny } from "./glob";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import type { NodeOutcome } from "./job-record";
 import { parseBody } from "./parse-body";
 import { planSteps } from "./plan-steps";
-import { isOptionalType, matchesPuppetType, targetNames } from "../provider/client/puppet-type";
+import { targetNames } from "../provider/client/puppet-type";
 import {
   DeployBodySchema,
   PlanRunBodySchema,
@@ -106,6 +107,10 @@ export function runTask(state: EmulatorState, ctx: RequestContext): Handled {
     throw notPermitted(`User ${ctx.caller.user.login} is not permitted to run task ${task.name}`, {
       task: task.name,
     });
+  // Like plans', task parameters are checked against the task's metadata at submit time (see README).
+  const { problems } = checkParams(task.parameters, body.params);
+  if (problems.length > 0)
+    throw validationError(`Task ${task.name}: ${problems.join("; ")}`, { task: task.name, problems });
   const targets = resolveTargets(state.world, body.environment, body.scope);
   requireNodes(ctx, targets);
   const failing = new Set(
@@ -193,21 +198,9 @@ export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
       plan_name: plan.name,
     });
   // Parameters are checked against the plan's metadata at submit time (an emulator choice, see README).
-  const problems: string[] = [];
-  for (const key of Object.keys(body.params))
-    if (!(key in plan.parameters)) problems.push(`unknown parameter '${key}'`);
-  const values: Record<string, unknown> = {};
-  for (const [key, p] of Object.entries(plan.parameters)) {
-    const value = key in body.params ? body.params[key] : p.default_value;
-    if (value === undefined) {
-      if (!isOptionalType(p.type)) problems.push(`expects a value for parameter '${key}'`);
-      continue;
-    }
-    if (key in body.params && !matchesPuppetType(p.type, value))
-      problems.push(`parameter '${key}' expects a ${p.type} value`);
-    values[key] = value;
-    if (p.type.includes("TargetSpec")) requireNodes(ctx, targetNames(value));
-  }
+  const { problems, values } = checkParams(plan.parameters, body.params);
+  for (const [key, p] of Object.entries(plan.parameters))
+    if (key in values && p.type.includes("TargetSpec")) requireNodes(ctx, targetNames(values[key]));
   if (problems.length > 0)
     throw validationError(`Plan ${plan.name}: ${problems.join("; ")}`, { plan_name: plan.name, problems });
   const timeout = body.timeout ?? state.world.settings.defaultPlanTimeout ?? null;

@@ -111,8 +111,35 @@ export const defaultWorld: WorldInput = {
     },
   ],
   tasks: [
-    { name: "package", result: { status: "up to date", version: "1.0.2k-19.el7" } },
-    { name: "demo::echo", result: { output: "{{params.message}}\n" }, failOn: ["node3.example.com"] },
+    {
+      name: "package",
+      // puppetlabs-package's own task metadata.
+      description: "Manage and inspect the state of packages",
+      supportsNoop: true,
+      parameters: {
+        action: {
+          type: "Enum[install, status, uninstall, upgrade]",
+          description: "The operation (install, status, uninstall and upgrade) to perform on the package",
+        },
+        name: { type: "String[1]", description: "The name of the package to be manipulated" },
+        version: {
+          type: "Optional[String[1]]",
+          description: "Version numbers must match the package provider's",
+        },
+        provider: {
+          type: "Optional[String[1]]",
+          description: "The provider to use to manage or inspect the package",
+        },
+      },
+      result: { status: "up to date", version: "1.0.2k-19.el7" },
+    },
+    {
+      name: "demo::echo",
+      description: "Print a message on each node (fails on node3)",
+      parameters: { message: { type: "String", description: "The message to print" } },
+      result: { output: "{{params.message}}\n" },
+      failOn: ["node3.example.com"],
+    },
   ],
   users: [
     {

@@ -83,7 +83,8 @@ export function getPlanJobEvents(state: EmulatorState, ctx: RequestContext): Han
   };
 }
 
-function environmentOf(state: EmulatorState, query: URLSearchParams): string {
+/** The `environment` query parameter (default production), which must name a known environment. */
+export function environmentOf(state: EmulatorState, query: URLSearchParams): string {
   const env = query.get("environment") ?? "production";
   if (!/^[\w-]+$/.test(env)) throw validationError(`Illegal environment name '${env}'`, { environment: env });
   if (!state.world.environments.some((e) => e.name === env)) throw unknownEnvironment(env);

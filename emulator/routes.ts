@@ -3,6 +3,7 @@ import type { Handler } from "./handler-types";
 import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "./job-queries";
 import { getInventoryNode, listInventory, postInventory } from "./inventory-queries";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "./plan-queries";
+import { getTask, listTasks } from "./task-queries";
 
 /** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
 export const routes: Array<[string, RegExp, Handler]> = [
@@ -24,4 +25,6 @@ export const routes: Array<[string, RegExp, Handler]> = [
   ["GET", /^\/inventory$/, listInventory],
   ["POST", /^\/inventory$/, postInventory],
   ["GET", /^\/inventory\/([^/]+)$/, getInventoryNode],
+  ["GET", /^\/tasks$/, listTasks],
+  ["GET", /^\/tasks\/([^/]+)\/([^/]+)$/, getTask],
 ];

@@ -105,9 +105,22 @@ export const PlanSchema = z.strictObject({
   steps: z.array(PlanStepSchema).default([]),
 });
 
+/** A task parameter as task metadata (task.json) declares it: `default`, not plans' `default_value`. */
+export const TaskParameterSchema = z.strictObject({
+  type: z.string().default("Any"),
+  description: z.string().optional(),
+  default: z.unknown().optional(),
+  sensitive: z.boolean().optional(),
+});
+
 export const TaskSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)?$/),
   environments: z.array(z.string()).default([]),
+  description: z.string().optional(),
+  /** Declared parameters: served as metadata and checked at submit time, as plans' are. */
+  parameters: z.record(z.string(), TaskParameterSchema).default({}),
+  /** The metadata's `supports_noop`. */
+  supportsNoop: z.boolean().default(false),
   /** World seconds per node (default: the node's runSeconds). */
   seconds: seconds.optional(),
   /** Node result on success; "{{params.x}}" strings are replaced. */

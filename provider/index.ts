@@ -1,8 +1,9 @@
 /**
  * pulumi-pe-orchestrator: Pulumi resources for the Puppet Enterprise orchestrator.
  *
- * `EnvironmentDeploy` runs Puppet on nodes in a code environment; `PlanRun` runs a Puppet plan. Both start the
- * job through the orchestrator API, wait for it during `pulumi up`, and expose its outcome as outputs.
+ * `EnvironmentDeploy` runs Puppet on nodes in a code environment; `PlanRun` runs a Puppet plan; `TaskRun` runs a
+ * Puppet task on nodes. Each starts its job through the orchestrator API, waits for it during `pulumi up`, and
+ * exposes its outcome as outputs.
  */
 export { type CommonJobArgs, type ConnectionArgs, JobResource } from "./resources/common-args";
 export {
@@ -11,3 +12,4 @@ export {
   type EnvironmentDeployArgs,
 } from "./resources/environment-deploy";
 export { type PlanError, PlanRun, type PlanRunArgs } from "./resources/plan-run";
+export { type TaskNodeSummary, TaskRun, type TaskRunArgs } from "./resources/task-run";

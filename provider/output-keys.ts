@@ -16,5 +16,7 @@ export const DEPLOY_OUTPUT_KEYS = [
   "nodeResults",
   "nodeResultsTruncated",
 ] as const;
+/** A task run reports what a deploy does; its node results also carry each node's task output. */
+export const TASK_OUTPUT_KEYS = DEPLOY_OUTPUT_KEYS;
 export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error", "taskJobIds"] as const;
 export const ALL_OUTPUT_KEYS: readonly string[] = [...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS])];

@@ -8,7 +8,7 @@ export interface HintContext {
   /** network error code */
   code?: string;
   /** names the caller knows: environment, plan, job */
-  subject?: { environment?: string; plan?: string; job?: string };
+  subject?: { environment?: string; plan?: string; job?: string; task?: string };
   /** e.g. `PE_TOKEN_FILE (/home/me/.puppetlabs/token)` */
   tokenOrigin: string;
   /** e.g. `pe:cacert`, or the list of places to set one */
@@ -52,6 +52,11 @@ export function hintFor(c: HintContext): string | undefined {
     const env = c.subject?.environment ?? str(c.details?.environment);
     return `plan ${plan ? `"${plan}" ` : ""}was not found${env ? ` in environment "${env}"` : ""}: check the plan name and that its module is deployed`;
   }
+  if (kind.endsWith("/unknown-task")) {
+    const task = c.subject?.task ?? str(c.details?.task);
+    const env = c.subject?.environment ?? str(c.details?.environment);
+    return `task ${task ? `"${task}" ` : ""}was not found${env ? ` in environment "${env}"` : ""}: check the task name and that its module is deployed`;
+  }
   if (kind.endsWith("/unknown-job")) {
     const job = c.subject?.job ? ` ${c.subject.job}` : "";
     return `job${job} does not exist (wrong id, a plan job id used as a job id, or pruned by the server)`;
@@ -81,6 +86,9 @@ function permissionFor(path: string): string {
   }
   if (path.startsWith("/command/plan_run") || path.startsWith("/plans")) {
     return '"Plans: Run plans" for this plan (and "Job orchestrator: Start, stop and view jobs")';
+  }
+  if (path.startsWith("/command/task") || path.startsWith("/tasks")) {
+    return '"Tasks: Run tasks" for this task (and "Job orchestrator: Start, stop and view jobs"), or may not act on these nodes';
   }
   return '"Job orchestrator: Start, stop and view jobs"';
 }

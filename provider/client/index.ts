@@ -18,7 +18,14 @@ export {
 } from "./estimate-job-duration";
 export { type HistoryOption, historyOptionSchema } from "./history-option";
 export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
-export { type NodeSummary, NodeSummaryBuilder, type NodeSummaryEntry } from "./node-summary";
+export {
+  boundResult,
+  type NodeSummary,
+  NodeSummaryBuilder,
+  type NodeSummaryEntry,
+  RESULT_LIMIT_BYTES,
+  RESULTS_BUDGET_BYTES,
+} from "./node-summary";
 export { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
 export {
   type CallOptions,

@@ -48,6 +48,12 @@ import {
   stopPlanRequestSchema,
   stopRequestSchema,
   stopResponseSchema,
+  type TaskList,
+  type TaskMetadata,
+  type TaskRequest,
+  taskListSchema,
+  taskMetadataSchema,
+  taskRequestSchema,
 } from "./schemas";
 import { type Inventory, inventorySchema } from "./target-schemas";
 
@@ -186,6 +192,21 @@ export class OrchestratorClient {
     );
   }
 
+  task(body: TaskRequest, options?: CallOptions): Promise<JobCreated> {
+    const parsed = validate(taskRequestSchema, body, "POST /command/task");
+    return this.request(
+      {
+        method: "POST",
+        path: "/command/task",
+        body: parsed,
+        schema: jobCreatedSchema,
+        idempotent: false,
+        subject: { task: parsed.task, environment: parsed.environment ?? "production" },
+      },
+      options,
+    );
+  }
+
   /** Stops a job (not a plan job). Idempotent on the server, so it is retried like a GET. */
   stop(jobName: string, opts: { force?: boolean } & CallOptions = {}): Promise<StopResponse> {
     const body = validate(stopRequestSchema, { job: jobName, force: opts.force }, "POST /command/stop");
@@ -303,6 +324,20 @@ export class OrchestratorClient {
       },
       options,
     );
+  }
+
+  // ---------- tasks ----------
+
+  listTasks(environment = "production", options?: CallOptions): Promise<TaskList> {
+    return this.get("/tasks", taskListSchema, options, { environment }, { environment });
+  }
+
+  /** Task metadata; `mymodule` means the init task `mymodule/init` (same path rule as plans). */
+  getTask(taskName: string, environment = "production", options?: CallOptions): Promise<TaskMetadata> {
+    if (!taskRequestSchema.shape.task.safeParse(taskName).success)
+      throw new RequestValidationError("GET /tasks/:module/:task", [`"${taskName}" is not a task name`]);
+    const path = `/tasks/${planPath(taskName)}`;
+    return this.get(path, taskMetadataSchema, options, { environment }, { task: taskName, environment });
   }
 
   // ---------- transport ----------

@@ -28,12 +28,13 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 // ---------- commands ----------
 
-const scopeSchema = z.union([
+/** The scopes a task takes; a deploy also takes `application` (PE before 2023). */
+const nodeScopes = [
   z.strictObject({ nodes: z.array(z.string().min(1)).min(1) }),
   z.strictObject({ query: z.union([z.string().min(1), z.array(z.unknown()).min(1)]) }),
   z.strictObject({ node_group: z.string().min(1) }),
-  z.strictObject({ application: z.string().min(1) }),
-]);
+] as const;
+const scopeSchema = z.union([...nodeScopes, z.strictObject({ application: z.string().min(1) })]);
 
 export const deployRequestSchema = z
   .strictObject({
@@ -78,6 +79,20 @@ export const planRunRequestSchema = z.strictObject({
   userdata: jsonObject.optional(),
 });
 export type PlanRunRequest = z.input<typeof planRunRequestSchema>;
+
+/** POST /command/task: exactly one scope, and no `application` scope (§3.2). */
+export const taskRequestSchema = z.strictObject({
+  task: z.string().regex(/^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)?$/, "not a valid task name"),
+  /** required by PE, `{}` when the task takes none */
+  params: jsonObject,
+  environment: z.string().min(1).optional(),
+  scope: z.union(nodeScopes),
+  description: z.string().optional(),
+  noop: z.boolean().optional(),
+  timeout: z.number().int().positive().optional(),
+  userdata: jsonObject.optional(),
+});
+export type TaskRequest = z.input<typeof taskRequestSchema>;
 
 export const stopRequestSchema = z.strictObject({ job: jobNameSchema, force: z.boolean().optional() });
 export const stopPlanRequestSchema = z.strictObject({ plan_job: jobNameSchema });
@@ -267,6 +282,35 @@ export const planMetadataSchema = z.looseObject({
   permitted: z.boolean().optional(),
 });
 export type PlanMetadata = z.infer<typeof planMetadataSchema>;
+
+// ---------- tasks ----------
+
+export const taskListSchema = planListSchema;
+export type TaskList = z.infer<typeof taskListSchema>;
+
+/** A task parameter as task metadata (task.json) declares it: `default`, not plans' `default_value`. */
+export const taskParameterSchema = z.looseObject({
+  type: z.string().optional(),
+  description: z.string().nullish(),
+  default: z.unknown().optional(),
+  sensitive: z.boolean().nullish(),
+});
+
+export const taskMetadataSchema = z.looseObject({
+  id: z.string().optional(),
+  name: z.string(),
+  environment: environmentRefSchema,
+  /** the task's metadata file; may be `{}` for a task without one */
+  metadata: z
+    .looseObject({
+      description: z.string().nullish(),
+      supports_noop: z.boolean().nullish(),
+      parameters: z.record(z.string(), taskParameterSchema).nullish(),
+    })
+    .nullish(),
+  permitted: z.boolean().optional(),
+});
+export type TaskMetadata = z.infer<typeof taskMetadataSchema>;
 
 // ---------- states ----------
 

@@ -1,16 +1,11 @@
-import { type DeployRequest, type OrchestratorClient, TERMINAL_JOB_STATES, waitForJob } from "../client";
+import type { DeployRequest } from "../client";
 import { type DeployInputs, deployInputsSchema } from "./input-schemas";
 import type { JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type DeployJobOutputs, deployOutputs } from "./job-outputs";
 import { environmentKnown, suggestEnvironment } from "./known-names";
+import { nodeJobParts } from "./node-job-parts";
 import { resolveTargets } from "./resolve-targets";
-
-/** How far back a crashed run's job is looked for (newest first). */
-const RECENT_JOBS = 100;
-
-/** At most this many failed and other nodes are kept in state, whatever the job's size. */
-const NODE_SUMMARY_LIMIT = 50;
 
 /** Maps the resource's inputs to the deploy request, carrying only what the user set (never server defaults). */
 export function deployRequest(inputs: DeployInputs): DeployRequest {
@@ -48,14 +43,6 @@ export function deployRequest(inputs: DeployInputs): DeployRequest {
     userdata: inputs.userdata,
   };
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as DeployRequest;
-}
-
-async function summarize(client: OrchestratorClient, jobName: string): Promise<DeployJobOutputs> {
-  const [job, nodes] = await Promise.all([
-    client.getJob(jobName),
-    client.summarizeJobNodes(jobName, NODE_SUMMARY_LIMIT),
-  ]);
-  return deployOutputs(job, client.jobUrl(jobName), nodes);
 }
 
 export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
@@ -113,32 +100,13 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
     );
     return created.job.name;
   },
-  async recentJobs(client) {
-    const list = await client.listJobs({
-      type: "deploy",
-      order_by: "timestamp",
-      order: "desc",
-      limit: RECENT_JOBS,
-    });
-    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+  warnings(inputs) {
+    const scoped = inputs.nodes ?? inputs.query ?? inputs.nodeGroup ?? inputs.application;
+    if (scoped !== undefined) return [];
+    return [
+      `no scope (nodes, query, nodeGroup): this deploys every node of environment "${inputs.environment}", ` +
+        `as PE does for {"environment":"${inputs.environment}"}; set a scope to deploy fewer nodes`,
+    ];
   },
-  isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
-  async wait(client, jobName, settings) {
-    const result = await waitForJob(client, jobName, {
-      timeoutMs: settings.timeoutMs,
-      onProgress: settings.onProgress,
-      nodeSummaryLimit: NODE_SUMMARY_LIMIT,
-    });
-    return deployOutputs(result.job, client.jobUrl(jobName), result.nodes);
-  },
-  read: summarize,
-  isFailure: (outputs) => outputs.state !== "finished",
-  describeFailure(outputs) {
-    const failed = outputs.nodeResults.filter((node) => node.state === "failed" || node.state === "errored");
-    const counts = Object.entries(outputs.nodeStates)
-      .map(([state, count]) => `${count} ${state}`)
-      .join(", ");
-    const names = failed.map((node) => (node.message ? `${node.name} (${node.message})` : node.name));
-    return `nodes: ${counts || "none"}${names.length ? `; failed nodes: ${names.join(", ")}` : ""}`;
-  },
+  ...nodeJobParts("deploy", deployOutputs),
 };

@@ -61,18 +61,23 @@ const environmentName = z
   .string("must be a Puppet environment name")
   .regex(/^[a-z0-9_]+$/, "must be a Puppet environment name (lowercase letters, digits, underscores)");
 
+/** The scope inputs deploys and tasks share: certnames, a PQL query, a node group id. */
+const scopeShape = {
+  nodes: z
+    .array(z.string().min(1, "node names cannot be empty"))
+    .min(1, "must list at least one node")
+    .optional(),
+  query: z.string().min(1, "cannot be empty").optional(),
+  nodeGroup: z.string().min(1, "cannot be empty").optional(),
+};
+
 export const deployInputsSchema = z
   .strictObject({
     // "" is allowed with enforceEnvironment: false (checked below): agents keep their own environment.
     environment: z
       .string("must be a Puppet environment name")
       .regex(/^[a-z0-9_]*$/, "must be a Puppet environment name (lowercase letters, digits, underscores)"),
-    nodes: z
-      .array(z.string().min(1, "node names cannot be empty"))
-      .min(1, "must list at least one node")
-      .optional(),
-    query: z.string().min(1, "cannot be empty").optional(),
-    nodeGroup: z.string().min(1, "cannot be empty").optional(),
+    ...scopeShape,
     application: z.string().min(1, "cannot be empty").optional(),
     noop: z.boolean().optional(),
     noNoop: z.boolean().optional(),
@@ -96,14 +101,20 @@ export const deployInputsSchema = z
     const scopes = (["nodes", "query", "nodeGroup", "application"] as const).filter(
       (k) => inputs[k] !== undefined,
     );
-    if (scopes.length !== 1) {
+    // No scope is PE's whole-environment deploy (`check` warns about it); two scopes are a mistake.
+    if (scopes.length > 1) {
       ctx.addIssue({
         code: "custom",
-        path: [scopes[1] ?? "nodes"],
+        path: [scopes[1]],
+        message: `set at most one scope, not ${scopes.join(" and ")} (none deploys the whole environment)`,
+      });
+    }
+    if (inputs.environment === "" && scopes.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environment"],
         message:
-          scopes.length === 0
-            ? "set exactly one scope: nodes, query, nodeGroup or application (a deploy never targets a whole environment by accident)"
-            : `set exactly one scope, not ${scopes.join(" and ")}`,
+          "an empty environment needs a scope (nodes, query, nodeGroup or application): there is no whole environment to deploy",
       });
     }
     if (inputs.noop === true && inputs.noNoop === true) {
@@ -130,3 +141,33 @@ export const planInputsSchema = z.strictObject({
   ...commonShape,
 });
 export type PlanInputs = z.infer<typeof planInputsSchema>;
+
+/** Task names: `package`, `mymodule::check` (a task lives directly under its module). */
+export const TASK_NAME = /^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)?$/;
+
+export const taskInputsSchema = z
+  .strictObject({
+    task: z
+      .string("must be a task name such as package or mymodule::check")
+      .regex(TASK_NAME, "must be a task name such as package or mymodule::check"),
+    params: jsonObject.optional(),
+    environment: environmentName.optional(),
+    ...scopeShape,
+    noop: z.boolean().optional(),
+    timeout: positiveInt("seconds").optional(),
+    ...commonShape,
+  })
+  .superRefine((inputs, ctx) => {
+    const scopes = (["nodes", "query", "nodeGroup"] as const).filter((k) => inputs[k] !== undefined);
+    if (scopes.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [scopes[1] ?? "nodes"],
+        message:
+          scopes.length === 0
+            ? "set exactly one scope: nodes, query or nodeGroup (a task never runs on a whole environment by accident)"
+            : `set exactly one scope, not ${scopes.join(" and ")}`,
+      });
+    }
+  });
+export type TaskInputs = z.infer<typeof taskInputsSchema>;

@@ -32,12 +32,16 @@ export interface WaitSettings {
 /** What differs between the two resources: everything else lives in job-resource-provider.ts. */
 export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs extends CommonJobOutputs> {
   /** Resource type name, as users see it in `pulumi preview`. */
-  typeName: "EnvironmentDeploy" | "PlanRun";
+  typeName: "EnvironmentDeploy" | "PlanRun" | "TaskRun";
   /** "job" or "plan job", for messages. */
   jobNoun: string;
   schema: z.ZodType<Inputs>;
   /** Inputs that change what runs: a change replaces the resource (a new job). */
   replaceKeys: readonly (keyof Inputs & string)[];
+  /** The input naming what runs (`planName`, `task`): where a 404 or 403 from the orchestrator's check points. */
+  subjectInput?: keyof Inputs & string;
+  /** Warnings worth a look before this job starts (shown on the resource's row when a job would run). */
+  warnings?(inputs: Inputs): string[];
   /** Extra checks that need the orchestrator (plan parameters); absent settings or network: no failures. */
   checkAgainstOrchestrator?(client: OrchestratorClient, inputs: Inputs): Promise<CheckFailure[]>;
   /**

@@ -34,6 +34,16 @@ export interface NodeSummaryOutput {
   message: string | null;
 }
 
+/** A task node also carries the task's own JSON output (or its `_error`), bounded. */
+export interface TaskNodeSummaryOutput extends NodeSummaryOutput {
+  result: Json | null;
+}
+
+export interface TaskJobOutputs extends DeployJobOutputs {
+  /** As a deploy's, plus each node's task output: failed nodes first, at most 50 of each. */
+  nodeResults: TaskNodeSummaryOutput[];
+}
+
 export interface PlanJobOutputs extends CommonJobOutputs {
   /** The plan's return value (state `success`). */
   result: Json | null;
@@ -73,6 +83,18 @@ export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): D
       message: node.message ?? null,
     })),
     nodeResultsTruncated: summary.truncated,
+  };
+}
+
+/** A deploy's outputs, each node with its `result` (already bounded by the node summary). */
+export function taskOutputs(job: Job, jobUrl: string, summary: NodeSummary): TaskJobOutputs {
+  const outputs = deployOutputs(job, jobUrl, summary);
+  const results = [...summary.failed, ...summary.others].map((node) =>
+    node.result === undefined ? null : (node.result as Json),
+  );
+  return {
+    ...outputs,
+    nodeResults: outputs.nodeResults.map((node, i) => ({ ...node, result: results[i] })),
   };
 }
 

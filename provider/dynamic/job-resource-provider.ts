@@ -16,7 +16,7 @@ import { readInFlight, removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
-import { suggestEnvironment, suggestPlan } from "./known-names";
+import { suggestEnvironment, suggestPlan, suggestTask } from "./known-names";
 import { previewRun } from "./preview-run";
 import { stackConnectionConfig } from "./stack-connection-config";
 import { startOrRecoverJob } from "./start-or-recover-job";
@@ -145,6 +145,9 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
           failures.push(...(await previewRun(kind, clientFor(inputs), value, urn)));
         }
       }
+      // No old inputs: a resource not created yet, which will start a job. Say now what is worth a look (diff
+      // does it for replaces).
+      if (failures.length === 0 && value && Object.keys(olds).length === 0) await warn(kind, value, news);
       return { inputs: news, failures };
     },
 
@@ -156,6 +159,10 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       const changed = [...keys].filter((key) => !same(before[key], after[key]));
       const replaceKeys = new Set<string>([...kind.replaceKeys, ADOPT_KEY]);
       const replaces = changed.filter((key) => replaceKeys.has(key));
+      if (replaces.length > 0) {
+        const parsed = kind.schema.safeParse(after);
+        if (parsed.success) await warn(kind, parsed.data, news);
+      }
       // A job recorded while still running (a failed wait, a refresh mid-job) is waited for by `update`.
       const unfinished = typeof olds.state === "string" && kind.isRunning(olds.state);
       return { changes: changed.length > 0 || unfinished, replaces, deleteBeforeReplace: false };
@@ -241,6 +248,17 @@ function settleInFlight(id: string, props: Props): void {
   if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
 }
 
+/** Shows the kind's warnings about a job that is about to start on the resource's row (preview and up). */
+async function warn<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
+  kind: JobKind<I, O>,
+  value: I,
+  props: Props,
+): Promise<void> {
+  const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+  for (const message of kind.warnings?.(value) ?? [])
+    await logToEngine(`${kind.typeName}: ${message}`, { urn, severity: "warning" });
+}
+
 /**
  * Resolves the connection settings and reads the token, so that a wrong URL, CA or token file fails `preview`
  * naming the setting to fix, before any request.
@@ -275,21 +293,24 @@ async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends
     return (await kind.checkAgainstOrchestrator?.(client, value)) ?? [];
   } catch (error) {
     if (!(error instanceof OrchestratorError)) return [];
+    const subject = kind.subjectInput ?? "(inputs)";
     if (error.status === 404) {
-      const property = error.kind?.endsWith("unknown-environment") ? "environment" : "planName";
-      const names = value as { environment?: string; planName?: string };
+      const property = error.kind?.endsWith("unknown-environment") ? "environment" : subject;
+      const names = value as { environment?: string; planName?: string; task?: string };
       const environment = names.environment ?? "production";
       const suggestion =
         property === "environment"
           ? await suggestEnvironment(client, environment)
-          : names.planName
+          : property === "planName" && names.planName
             ? await suggestPlan(client, names.planName, environment)
-            : "";
+            : property === "task" && names.task
+              ? await suggestTask(client, names.task, environment)
+              : "";
       return [{ property, reason: `${error.msg ?? error.message}${suggestion}` }];
     }
     // Problems a later `up` could not get past either: say so now, naming what to fix.
     if (error.status === 401) return [{ property: "connection", reason: error.message }];
-    if (error.status === 403) return [{ property: "planName", reason: error.message }];
+    if (error.status === 403) return [{ property: subject, reason: error.message }];
     if (isTlsTrustError(error.code)) return [{ property: "connection.cacert", reason: error.message }];
     // Unreachable or anything else: `create` reports it with full context.
     return [];

@@ -51,3 +51,19 @@ export async function suggestPlan(
 ): Promise<string> {
   return didYouMean(planName, await knownPlans(client, environment));
 }
+
+/** Task names of an environment (`GET /tasks`), for "did you mean"; empty when unreadable. */
+export function knownTasks(client: OrchestratorClient, environment: string): Promise<string[]> {
+  return lookupOnce(client, `${client.apiUrl} tasks ${environment}`, async () =>
+    (await client.listTasks(environment, { lookup: true })).items.map((task) => task.name),
+  ).catch(() => []);
+}
+
+/** ` (did you mean package?)` from the environment's tasks; "" when none is close. */
+export async function suggestTask(
+  client: OrchestratorClient,
+  taskName: string,
+  environment: string,
+): Promise<string> {
+  return didYouMean(taskName, await knownTasks(client, environment));
+}

@@ -7,10 +7,11 @@ import {
   planTaskJobIds,
   waitForPlanJob,
 } from "../client";
-import { isOptionalType, matchesPuppetType } from "../client/puppet-type";
+import { cachedMetadata } from "./cached-metadata";
+import { checkParams } from "./check-params";
 import { describePlanError } from "./describe-plan-error";
 import { type PlanInputs, planInputsSchema } from "./input-schemas";
-import type { CheckFailure, JobKind } from "./job-kind";
+import type { JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type PlanJobOutputs, planOutputs } from "./job-outputs";
 import type { ResolvedTargets } from "./resolve-targets";
@@ -28,58 +29,14 @@ export function planRunRequest(inputs: PlanInputs): PlanRunRequest {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as PlanRunRequest;
 }
 
-/** Compares `params` with the plan's declared parameters; PE versions without metadata check nothing. */
-export function checkPlanParams(
-  declared: Record<string, { type?: string; default_value?: unknown }> | null | undefined,
-  params: Record<string, unknown>,
-  planName: string,
-): CheckFailure[] {
-  if (!declared || Object.keys(declared).length === 0) return [];
-  const failures: CheckFailure[] = [];
-  const names = Object.keys(declared).join(", ");
-  for (const [key, value] of Object.entries(params)) {
-    const parameter = declared[key];
-    if (!parameter) {
-      failures.push({
-        property: "params",
-        reason: `plan ${planName} has no parameter '${key}' (it takes: ${names})`,
-      });
-    } else if (parameter.type && !matchesPuppetType(parameter.type, value)) {
-      failures.push({
-        property: "params",
-        reason: `parameter '${key}' of plan ${planName} must be ${parameter.type}, got ${JSON.stringify(value)}`,
-      });
-    }
-  }
-  for (const [key, parameter] of Object.entries(declared)) {
-    const optional = parameter.default_value !== undefined || isOptionalType(parameter.type ?? "Any");
-    if (!optional && !(key in params)) {
-      failures.push({
-        property: "params",
-        reason: `plan ${planName} requires parameter '${key}' (${parameter.type ?? "Any"})`,
-      });
-    }
-  }
-  return failures;
-}
-
-/** Plan metadata per orchestrator, environment and plan, fetched once per provider process (one per preview). */
-const metadataCache = new Map<string, Promise<PlanMetadata>>();
-
 function planMetadata(
   client: OrchestratorClient,
   planName: string,
   environment: string,
 ): Promise<PlanMetadata> {
-  const key = `${client.apiUrl} ${environment} ${planName}`;
-  let metadata = metadataCache.get(key);
-  if (!metadata) {
-    metadata = client.getPlan(planName, environment);
-    // A failed lookup is not kept: the next check asks again.
-    metadata.catch(() => metadataCache.delete(key));
-    metadataCache.set(key, metadata);
-  }
-  return metadata;
+  return cachedMetadata(`${client.apiUrl} plan ${environment} ${planName}`, () =>
+    client.getPlan(planName, environment),
+  );
 }
 
 /** A target as preview may print it: a Bolt URI's `user:password@` is dropped (`ssh://root:pw@h` → `ssh://h`). */
@@ -134,9 +91,10 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
   jobNoun: "plan job",
   schema: planInputsSchema,
   replaceKeys: ["planName", "params", "environment", "timeout", "triggers"],
+  subjectInput: "planName",
   async checkAgainstOrchestrator(client, inputs) {
     const metadata = await planMetadata(client, inputs.planName, inputs.environment ?? "production");
-    return checkPlanParams(metadata.metadata?.parameters, inputs.params ?? {}, inputs.planName);
+    return checkParams(metadata.metadata?.parameters, inputs.params ?? {}, `plan ${inputs.planName}`);
   },
   async describeRun(client, inputs) {
     const environment = inputs.environment ?? "production";

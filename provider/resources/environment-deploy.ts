@@ -7,7 +7,7 @@ import { serializedProvider } from "./serialized-provider";
 export interface EnvironmentDeployArgs extends CommonJobArgs {
   /** The Puppet code environment to deploy (required). */
   environment: pulumi.Input<string>;
-  /** Scope: exactly one of `nodes`, `query`, `nodeGroup`, `application`. Certnames to run Puppet on. */
+  /** Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on. */
   nodes?: pulumi.Input<pulumi.Input<string>[]>;
   /** Scope: a PQL query whose results' certnames are the targets. */
   query?: pulumi.Input<string>;

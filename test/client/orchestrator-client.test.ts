@@ -107,6 +107,45 @@ describe("OrchestratorClient against the emulator (HTTPS, real CA and tokens)", 
     assert.equal(facts.name, "facts::info");
   });
 
+  it("runs a task and reads task lists and task metadata, init tasks included", async () => {
+    const created = await client.task({
+      task: "package",
+      params: { action: "status", name: "openssl" },
+      scope: { nodes: ["node1.example.com"] },
+    });
+    const job = await client.getJob(created.job.name);
+    assert.equal(job.type, "task");
+    const tasks = await client.listTasks("production");
+    assert.deepEqual(
+      tasks.items.map((t) => t.name),
+      ["demo::echo", "package"],
+    );
+    const pkg = await client.getTask("package");
+    assert.equal(pkg.id, `${emu.apiUrl}/tasks/package/init`);
+    assert.equal(pkg.metadata?.supports_noop, true);
+    assert.equal(pkg.metadata?.parameters?.name?.type, "String[1]");
+    const echo = await client.getTask("demo::echo", "production");
+    assert.equal(echo.metadata?.supports_noop, false);
+    const unknown = await orchestratorError(client.getTask("demo::nosuch"));
+    assert.equal(unknown.kind, "puppetlabs.orchestrator/unknown-task");
+    assert.match(unknown.message, /task "demo::nosuch" was not found in environment "production"/);
+    const denied = await orchestratorError(
+      clientFor(emu, { token: "alice-token" }).task({
+        task: "demo::echo",
+        params: { message: "hi" },
+        scope: { nodes: ["node1.example.com"] },
+      }),
+    );
+    assert.match(denied.message, /"Tasks: Run tasks" for this task/);
+    const before = client.requestCount;
+    assert.throws(
+      () => client.task({ task: "package", params: {}, scope: { application: "App[x]" } } as never),
+      RequestValidationError,
+    );
+    assert.throws(() => client.getTask("Not A Task"), RequestValidationError);
+    assert.equal(client.requestCount, before, "refused before sending");
+  });
+
   describe("errors", () => {
     it("401 with the kind and a puppet-access hint; the token never appears", async () => {
       const bad = clientFor(emu, { token: "not-a-real-token-123" });

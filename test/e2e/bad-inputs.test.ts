@@ -19,10 +19,11 @@ const cases: Array<{ what: string; resource: string; input: string; expect: RegE
     expect: /Puppet environment name/,
   },
   {
-    what: "no scope",
-    resource: `deploy({ environment: "production" })`,
-    input: "nodes",
-    expect: /exactly one scope/,
+    // No scope is a whole-environment deploy, but an empty environment has no whole to deploy.
+    what: "no scope with an empty environment",
+    resource: `deploy({ environment: "", enforceEnvironment: false })`,
+    input: "environment",
+    expect: /an empty environment needs a scope/,
   },
   {
     what: "two scopes",

@@ -50,7 +50,8 @@ describe("demo: scripts/demo.sh against the emulator it starts", function () {
     first = run.output;
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /demo: emulator started \(pid \d+\) at https:\/\/127\.0\.0\.1:\d+/);
-    assert.match(run.output, /EnvironmentDeploy production: job \d+, state finished, nodes \{"finished":2\}/);
+    // A whole-environment deploy: the default world's five production agents.
+    assert.match(run.output, /EnvironmentDeploy production: job \d+, state finished, nodes \{"finished":5\}/);
     assert.match(run.output, /PlanRun canary: plan job \d+, state success/);
     assert.match(run.output, /task jobs of its steps: \d+, \d+\n/);
     assert.match(

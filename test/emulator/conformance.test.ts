@@ -289,6 +289,48 @@ describe("emulator conformance with PE documentation examples", () => {
     assert.deepEqual(nodes.body.items[0].result, { status: "up to date", version: "1.0.2k-19.el7" });
   });
 
+  it("GET /tasks and GET /tasks/:module/:task serve task metadata in PE's documented shape", async () => {
+    const list = await call(emu, "GET", "/tasks?environment=production");
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.environment, { name: "production", code_id: null });
+    assert.deepEqual(
+      list.body.items.map((t: { name: string }) => t.name),
+      ["demo::echo", "package"],
+    );
+    assert.equal(list.body.items[1].id, `${emu.apiUrl}/tasks/package/init`);
+    const task = await call(emu, "GET", "/tasks/package/init");
+    assert.equal(task.status, 200);
+    assert.equal(task.body.name, "package");
+    assert.equal(task.body.metadata.supports_noop, true);
+    assert.deepEqual(task.body.metadata.parameters.name, {
+      type: "String[1]",
+      description: "The name of the package to be manipulated",
+    });
+    assert.deepEqual(Object.keys(task.body.files[0]).sort(), ["filename", "sha256", "size_bytes", "uri"]);
+    assert.deepEqual(task.body.files[0].uri, {
+      path: "/package/tasks/init",
+      params: { environment: "production" },
+    });
+    const unknown = await call(emu, "GET", "/tasks/nosuch/init");
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.kind, "puppetlabs.orchestrator/unknown-task");
+    const env = await call(emu, "GET", "/tasks?environment=nosuchenv");
+    assert.equal(env.body.kind, "puppetlabs.orchestrator/unknown-environment");
+  });
+
+  it("POST /command/task checks params against the task's metadata (400 validation-error)", async () => {
+    const r = await call(emu, "POST", "/command/task", {
+      body: { task: "package", params: { action: "purge" }, scope: { nodes: ["node1.example.com"] } },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.kind, "puppetlabs.orchestrator/validation-error");
+    assert.match(
+      r.body.msg,
+      /parameter 'action' expects a Enum\[install, status, uninstall, upgrade\] value/,
+    );
+    assert.match(r.body.msg, /expects a value for parameter 'name'/);
+  });
+
   it("errors carry the documented captured bodies", async () => {
     const env = await call(emu, "POST", "/command/deploy", {
       body: { environment: "nosuchenv", scope: { nodes: ["node1.example.com"] } },

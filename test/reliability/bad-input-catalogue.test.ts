@@ -195,6 +195,74 @@ const cases: Case[] = [
     input: "params",
     expect: /'canary' of plan canary must be Optional\[Integer\]/,
   },
+  // ---- TaskRun ----
+  {
+    what: "a task without scope",
+    resource: `task({ task: "package", params: { action: "status", name: "openssl" } })`,
+    input: "nodes",
+    expect:
+      /exactly one scope: nodes, query or nodeGroup \(a task never runs on a whole environment by accident\)/,
+  },
+  {
+    what: "a task with two scopes",
+    resource: `task({ task: "package", params: { action: "status", name: "openssl" }, ${N1}, nodeGroup: "11111111-1111-4111-8111-111111111111" })`,
+    input: "nodeGroup",
+    expect: /set exactly one scope, not nodes and nodeGroup/,
+  },
+  {
+    what: "a task with an application scope",
+    resource: `task({ task: "package", params: { action: "status", name: "openssl" }, application: "App[x]" })`,
+    input: "application",
+    expect: /unknown input 'application'/,
+  },
+  {
+    what: "an invalid task name",
+    resource: `task({ task: "Package!", ${N1} })`,
+    input: "task",
+    expect: /must be a task name such as package or mymodule::check/,
+  },
+  {
+    what: "an unknown task",
+    resource: `task({ task: "demo::nosuch", ${N1} })`,
+    input: "task",
+    expect: /demo::nosuch/,
+  },
+  {
+    what: "a task in an unknown environment",
+    resource: `task({ task: "package", environment: "staging", params: { action: "status", name: "openssl" }, ${N1} })`,
+    input: "environment",
+    expect: /staging/,
+  },
+  {
+    what: "a param the task does not take",
+    resource: `task({ task: "package", params: { action: "status", name: "openssl", colour: "red" }, ${N1} })`,
+    input: "params",
+    expect: /task package has no parameter 'colour'/,
+  },
+  {
+    what: "a task param of the wrong Puppet type",
+    resource: `task({ task: "package", params: { action: "purge", name: "openssl" }, ${N1} })`,
+    input: "params",
+    expect: /'action' of task package must be Enum\[install, status, uninstall, upgrade\], got "purge"/,
+  },
+  {
+    what: "a task missing a required param",
+    resource: `task({ task: "package", params: { action: "status" }, ${N1} })`,
+    input: "params",
+    expect: /task package requires parameter 'name' \(String\[1\]\)/,
+  },
+  {
+    what: "noop on a task that does not support it",
+    resource: `task({ task: "demo::echo", params: { message: "hi" }, ${N1}, noop: true })`,
+    input: "noop",
+    expect: /task demo::echo does not support no-op mode/,
+  },
+  {
+    what: "task params is a list",
+    resource: `task({ task: "package", params: ["status"], ${N1} })`,
+    input: "params",
+    expect: /object of JSON values/,
+  },
   // ---- connection settings ----
   {
     what: "invalid URL",
@@ -268,6 +336,13 @@ const cases: Case[] = [
     stage: "up",
   },
   {
+    what: "no permission to run the task",
+    resource: `task({ task: "demo::echo", params: { message: "hi" }, ${N1}, connection: { token: "alice-token" } })`,
+    input: "POST /command/task",
+    expect: /HTTP 403.*lacks the RBAC permission "Tasks: Run tasks" for this task/,
+    stage: "up",
+  },
+  {
     what: "no permission to run the plan",
     resource: `plan({ planName: "demo::long", connection: { token: "alice-token" } })`,
     input: "POST /command/plan_run",
@@ -304,11 +379,12 @@ function otherCa(dir: string): string {
 }
 
 const program = `
-import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
+import { EnvironmentDeploy, PlanRun, TaskRun } from "pulumi-pe-orchestrator";
 
 // Bad inputs on purpose: the cast lets the program pass what TypeScript would refuse.
 const deploy = (args: object) => new EnvironmentDeploy("bad", args as any);
 const plan = (args: object) => new PlanRun("bad", args as any);
+const task = (args: object) => new TaskRun("bad", args as any);
 // The case (and a path or token it needs) comes from the environment: cheaper than a config change per case.
 const which = Number(process.env.CASE_INDEX);
 const arg = process.env.CASE_ARG ?? "";
@@ -416,9 +492,10 @@ describe("reliability: bad input catalogue (preview or the first API call refuse
     await Promise.all([previewEmu?.stop(), upEmu?.stop()]);
   });
 
-  it("holds at least 30 cases across both resources and the connection settings", () => {
+  it("holds at least 30 cases across the resources and the connection settings", () => {
     assert.ok(cases.length >= 30, String(cases.length));
     assert.ok(cases.filter((c) => c.resource.startsWith("plan(")).length >= 8);
+    assert.ok(cases.filter((c) => c.resource.startsWith("task(")).length >= 8);
     assert.ok(cases.filter((c) => c.resource.startsWith("deploy(")).length >= 8);
     assert.ok(cases.filter((c) => c.input.startsWith("connection")).length >= 8);
   });

@@ -1,9 +1,8 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import { defaultWorld, type Emulator } from "../../emulator";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import { record } from "../support/scoreboard";
+import { killUpWhen, recoverAfterCrash } from "./support/crash-recovery";
 import { countJobs } from "./support/reliability";
 import type { TestStack } from "../support/test-stack";
 
@@ -27,47 +26,6 @@ const world = {
   ...defaultWorld,
   plans: [...(defaultWorld.plans ?? []), { name: "demo::long", seconds: 60, result: "done" }],
 };
-
-/** Starts `pulumi up` in its own process group and kills the whole group once `ready()` holds. */
-async function killUpWhen(stack: TestStack, ready: () => boolean | Promise<boolean>): Promise<void> {
-  const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-    cwd: stack.dir,
-    env: stack.environment(),
-    stdio: "ignore",
-    detached: true,
-  });
-  const deadline = Date.now() + 60_000;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error("the job never started");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  process.kill(-child.pid!, "SIGKILL");
-  killProcessesIn(stack.dir); // the provider and language host may run in process groups of their own
-  await new Promise((resolve) => child.on("close", resolve));
-}
-
-/** SIGKILLs every process whose working directory is `dir` (the engine starts its plugins there). */
-function killProcessesIn(dir: string): void {
-  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (fs.readlinkSync(`/proc/${pid}/cwd`) === dir) process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-}
-
-/**
- * What a user does after a crashed `up`, as the engine asks: remove the dead run's lock (`pulumi cancel`),
- * clear the create it left pending (`refresh --clear-pending-creates`), then `up` again.
- */
-async function recover(stack: TestStack) {
-  const cancel = await stack.pulumi(["cancel", "--yes"]);
-  assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
-  const refresh = await stack.pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
-  assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
-  return stack.up();
-}
 
 describe("reliability: a crash mid-create starts no second job and loses no outcome", function () {
   this.timeout(10 * 60 * 1000);
@@ -111,7 +69,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
       stack,
       () => planRuns() === 1 && emu.requests.some((r) => r.path.includes("/plan_jobs/")),
     );
-    const up = await recover(stack);
+    const up = await recoverAfterCrash(stack);
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /started by an interrupted run/);
     assert.equal(planRuns(), 1, "no second job");
@@ -127,7 +85,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     // The emulator logs a request when its answer ends: ask it directly whether the job exists yet.
     await killUpWhen(stack, async () => (await planJobsStarted()) === 1);
     emu.setFaults({ rules: [] });
-    const up = await recover(stack);
+    const up = await recoverAfterCrash(stack);
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /started by an interrupted run/);
     assert.equal(await planJobsStarted(), 1, "no second job");
@@ -138,7 +96,7 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
   it("after a crash, changing triggers deliberately starts a fresh job", async () => {
     await killUpWhen(stack, async () => (await planJobsStarted()) === 1);
     await stack.setConfig("demo:run", "2");
-    const up = await recover(stack);
+    const up = await recoverAfterCrash(stack);
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.doesNotMatch(up.stdout, /interrupted run/);
     assert.equal(await planJobsStarted(), 2);
