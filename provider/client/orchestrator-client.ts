@@ -68,6 +68,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** incremented on every HTTP attempt (retries included), for callers that report request counts */
   counter?: { requests: number };
+  /** `false`: one attempt, no retry (optional reads whose failure the caller survives, e.g. a wait's events) */
+  retry?: false;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -298,6 +300,7 @@ export class OrchestratorClient {
     options: CallOptions = {},
   ): Promise<z.output<S>> {
     const { signal } = options;
+    if (options.retry === false) return this.attempt(spec, 1, options);
     return retry((attempt) => this.attempt(spec, attempt, options), {
       policy: this.policy,
       signal,
