@@ -101,11 +101,7 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
   },
   isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
   async wait(client, jobName, settings) {
-    const result = await waitForJob(client, jobName, {
-      timeoutMs: settings.timeoutMs,
-      onProgress: settings.onProgress,
-      nodeSummaryLimit: NODE_SUMMARY_LIMIT,
-    });
+    const result = await waitForJob(client, jobName, { ...settings, nodeSummaryLimit: NODE_SUMMARY_LIMIT });
     return deployOutputs(result.job, client.jobUrl(jobName), result.nodes);
   },
   read: summarize,
