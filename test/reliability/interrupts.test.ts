@@ -86,6 +86,24 @@ async function recorded(stack: TestStack): Promise<Record<string, { id?: string;
   );
 }
 
+/**
+ * The status line of a resource waiting on `job` ("PlanRun: plan job 1"): "started" comes first, and the
+ * elapsed time of the running lines never goes back and moves at least every 5 s.
+ */
+function assertLiveStatus(text: string, job: string): void {
+  const started = text.indexOf(`${job} started`);
+  const firstRunning = text.indexOf(`${job} running (`);
+  if (started >= 0) assert.ok(started < firstRunning, `"started" after a progress line:\n${text}`);
+  const seconds = [...text.matchAll(new RegExp(`${job} running \\((\\d+)s\\)`, "g"))].map((m) =>
+    Number(m[1]),
+  );
+  assert.ok(seconds.length >= 5, `status lines: ${seconds.join(", ")}`);
+  for (let i = 1; i < seconds.length; i++) {
+    assert.ok(seconds[i] >= seconds[i - 1], `back in time: ${seconds.join(", ")}`);
+    assert.ok(seconds[i] - seconds[i - 1] <= 5, `frozen for more than 5 s: ${seconds.join(", ")}`);
+  }
+}
+
 /** Signals `pulumi` mid-wait and checks that `up` ended within 10 s; returns its result. */
 async function interrupt(s: Setup, signal: NodeJS.Signals): Promise<CommandResult & { endedMs: number }> {
   const up = upUntilWaiting(s);
@@ -133,6 +151,8 @@ function cancelled(signal: NodeJS.Signals) {
       planState: "success",
     });
     assert.equal(commandRequests(s.emu).length, EXPECTED_JOBS, "no second job");
+    // the next up waited most of a minute: its status lines kept moving
+    assertLiveStatus(output(next), "PlanRun: plan job 1");
     return `up ended ${(first.endedMs / 1000).toFixed(1)} s after ${signal}; next up waited for jobs 1`;
   };
 }
