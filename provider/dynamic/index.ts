@@ -2,13 +2,15 @@
 // the implementation of both resource types, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
 import { deployJob } from "./deploy-job";
-import { cancelWaits } from "./engine-cancel";
+import { cancelWaits, engineCancelled } from "./engine-cancel";
 import { exitWithEngine } from "./exit-with-engine";
 import { jobResourceProvider } from "./job-resource-provider";
 import { planJob } from "./plan-job";
 import { configureFromStack } from "./stack-connection-config";
 
-// Loaded in the provider process on the engine's first call: from then on, the process ends with the engine.
+// Loaded in the provider process on the engine's first call: from then on a Cancel is seen even before any wait
+// starts (a Ctrl-C while a command is sent), and the process ends with the engine.
+engineCancelled();
 exitWithEngine();
 
 function withConfigure(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
