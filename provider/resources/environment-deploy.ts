@@ -50,7 +50,7 @@ export interface DeployNodeSummary {
 /**
  * Runs Puppet on a set of nodes in a code environment through the PE orchestrator (`POST /command/deploy`),
  * waits for the job, and exposes its outcome. Changing what runs (environment, scope, options, triggers)
- * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure and
+ * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure, stopOnCancel and
  * connection update in place without one.
  */
 export class EnvironmentDeploy extends JobResource {
