@@ -1,4 +1,10 @@
-import { type FaultRule, type Faults, type FaultsInput, FaultsSchema } from "./world-schema";
+import {
+  type EventsFault,
+  type FaultRule,
+  type Faults,
+  type FaultsInput,
+  FaultsSchema,
+} from "./world-schema";
 
 /** What the faults decided for one request. */
 export interface FaultPlan {
@@ -40,6 +46,11 @@ export class FaultInjector {
     this.random = seeded(this.faults.seed);
     this.remaining = new Map(this.faults.rules.flatMap((r) => (r.count === undefined ? [] : [[r, r.count]])));
     this.patterns = new Map(this.faults.rules.map((r) => [r, new RegExp(r.path)]));
+  }
+
+  /** How the events endpoints behave now. */
+  events(): EventsFault {
+    return { events: this.faults.events, eventsAheadMs: this.faults.eventsAheadMs };
   }
 
   plan(method: string, path: string): FaultPlan {

@@ -1,7 +1,7 @@
 import type { Auth, Caller } from "./auth";
 import type { JobStore } from "./job-store";
 import type { ViewContext } from "./job-views";
-import type { World, WorldNode } from "./world-schema";
+import type { EventsFault, World, WorldNode } from "./world-schema";
 
 /** What every handler shares: the world, the job store and the time scale. */
 export interface EmulatorState {
@@ -22,6 +22,8 @@ export interface RequestContext {
   /** Regex groups of the matched route. */
   params: string[];
   view: ViewContext;
+  /** The events fault knob at the time of the request (absent: complete events). */
+  events?: EventsFault;
 }
 
 export interface Handled {

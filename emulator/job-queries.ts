@@ -1,4 +1,5 @@
 import { unknownJob, validationError } from "./api-error";
+import { eventsShown } from "./events-shown";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import type { JobProgress } from "./job-progress";
 import { renderJob, renderJobEvent, renderNode } from "./job-views";
@@ -132,7 +133,7 @@ export function getJobEvents(state: EmulatorState, ctx: RequestContext): Handled
   const start = rawStart === null ? 0 : Number(rawStart);
   const job = findJob(state, ctx);
   const base = job.record.eventBase;
-  const visible = job.visibleEvents(ctx.view.now - job.record.createdAt);
+  const visible = eventsShown(job.times, job.endAt, ctx.view.now - job.record.createdAt, ctx.events);
   const from = Math.min(Math.max(0, start - base), visible);
   const to = Math.min(visible, from + state.world.settings.eventsPageSize);
   const items = [];

@@ -1,5 +1,6 @@
 import { ApiError, orchestratorKind, unknownEnvironment, unknownJob, validationError } from "./api-error";
 import { may } from "./auth";
+import { eventsShown } from "./events-shown";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "./paging";
 import type { PlanJobProgress } from "./plan-job-progress";
@@ -66,7 +67,8 @@ export function getPlanJobEvents(state: EmulatorState, ctx: RequestContext): Han
   const start = rawStart === null ? 0 : Number(rawStart);
   const job = findPlanJob(state, ctx);
   const base = job.record.eventBase;
-  const visible = job.visibleEvents(ctx.view.now - job.record.createdAt);
+  const times = job.events.map((e) => e.t);
+  const visible = eventsShown(times, job.endAt, ctx.view.now - job.record.createdAt, ctx.events);
   const from = Math.min(Math.max(0, start - base), visible);
   const items = [];
   for (let k = from; k < visible; k++) items.push(renderPlanEvent(job, k));

@@ -91,7 +91,8 @@ async function handle(
   const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
   const view = { apiUrl: `${origin}${API}`, now: Date.now() };
   state.store.advance(view.now);
-  return route[2](state, { caller, body, query: url.searchParams, params, view });
+  const events = opts.faults.events();
+  return route[2](state, { caller, body, query: url.searchParams, params, view, events });
 }
 
 async function send(

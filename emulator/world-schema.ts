@@ -190,6 +190,16 @@ export const FaultsSchema = z.strictObject({
   latencyMs: z.number().nonnegative().default(0),
   seed: z.number().int().default(1),
   rules: z.array(FaultRuleSchema).default([]),
+  /**
+   * What the events endpoints (`/jobs/:id/events`, `/plan_jobs/:id/events`) serve; real servers lag, truncate
+   * or lose events. complete: as PE; empty: 200 with no items, ever; truncated: pages stop short of the end (no
+   * event from the job's end on: no `job_finished` / `job_aborted` / `plan_finished` / `plan_failed`, nor the
+   * last nodes' ends); failing: 500 on every events request; ahead: events show the job `eventsAheadMs`
+   * before its record does (the end event comes before the record's terminal state).
+   */
+  events: z.enum(["complete", "empty", "truncated", "failing", "ahead"]).default("complete"),
+  /** How far events run ahead of the record with `events: ahead`, in real milliseconds. */
+  eventsAheadMs: z.number().nonnegative().default(2000),
 });
 
 export const SettingsSchema = z.strictObject({
@@ -230,3 +240,4 @@ export type WorldUser = z.infer<typeof UserSchema>;
 export type FaultsInput = z.input<typeof FaultsSchema>;
 export type Faults = z.infer<typeof FaultsSchema>;
 export type FaultRule = z.infer<typeof FaultRuleSchema>;
+export type EventsFault = Pick<Faults, "events" | "eventsAheadMs">;

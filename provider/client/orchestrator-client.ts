@@ -77,6 +77,8 @@ export interface CallOptions {
   counter?: { requests: number };
   /** a lookup nothing waits on (what preview shows): one retry, a short budget */
   lookup?: boolean;
+  /** `false`: one attempt, no retry (optional reads whose failure the caller survives, e.g. a wait's events) */
+  retry?: false;
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
@@ -362,6 +364,7 @@ export class OrchestratorClient {
     options: CallOptions = {},
   ): Promise<z.output<S>> {
     const { signal } = options;
+    if (options.retry === false) return this.attempt(spec, 1, options);
     return retry((attempt) => this.attempt(spec, attempt, options), {
       policy:
         spec.lookup || options.lookup ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 5_000 } : this.policy,

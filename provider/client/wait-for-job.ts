@@ -55,7 +55,13 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** stop the job when the timeout passes (default true) */
   stopOnTimeout?: boolean;
+  /** ends the wait (JobWaitError `aborted`); the job keeps running unless `stopOnAbort` says otherwise */
   signal?: AbortSignal;
+  /**
+   * Asked with the signal's reason when the wait is aborted: true stops the job too, the way the deadline does
+   * (`/command/stop`, `/command/stop_plan`), within a second (e.g. the user set `stopOnCancel`).
+   */
+  stopOnAbort?: (reason: unknown) => boolean;
   onProgress?: (progress: WaitProgress) => void;
   /**
    * How long the job is expected to take, e.g. the previous run's duration. Lets the wait poll
@@ -182,7 +188,7 @@ export async function waitForJob(
   });
   const nodes = await client
     .summarizeJobNodes(jobName, options.nodeSummaryLimit ?? 50, outcome.call)
-    .catch((cause) => outcome.fail(cause));
+    .catch((cause) => outcome.fail(options.signal?.aborted ? "aborted" : "request-failed", cause));
   const final = job!;
   return {
     job: final,
@@ -259,7 +265,7 @@ export async function waitForPlanJob(
     record: final,
     known: seen,
     call: outcome.call,
-  }).catch((cause) => outcome.fail(cause));
+  }).catch((cause) => outcome.fail("request-failed", cause));
   return {
     planJob: final,
     state: final.state,
@@ -294,8 +300,10 @@ interface Poller {
   counts: Record<string, number>;
 }
 
-/** Longest time the wait trusts events alone before re-reading the job record. */
-const RECORD_REFRESH_MS = 120_000;
+/** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
+const STOP_ON_ABORT_MS = 1_000;
+/** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
+const MAX_EVENTS_PAUSE_POLLS = 8;
 /** Recent jobs listed for the history estimate: enough to hold this job and a few like it. */
 const HISTORY_LIMIT = 50;
 /**
@@ -353,143 +361,197 @@ async function poll(
       return fail("request-failed", cause);
     }
   };
+  // The one way the wait stops a job, at its deadline or when aborted with `stopOnAbort`.
+  // A plan job's stop also stops its task jobs, and says which (the error lists them).
+  const stopJob = (
+    signal: AbortSignal | undefined,
+  ): Promise<{ stopped: boolean } & Partial<PlanStopOutcome>> =>
+    p.stop({ signal, counter: call.counter }).then(
+      (result) => ({ stopped: true, ...(isPlanStopOutcome(result) ? result : {}) }),
+      () => ({ stopped: false }),
+    );
 
-  if (estimate === undefined && history !== false) {
-    // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
-    const found = await p.fetchHistory(history, call).catch(() => {
-      if (options.signal?.aborted) return fail("aborted", options.signal.reason);
-      return undefined;
-    });
-    state = found?.state;
-    if (state === undefined) state = await guarded(() => p.fetchRecord(call));
-    if (found) estimate = estimateJobDuration(found.durationsMs());
-  } else {
-    state = await guarded(() => p.fetchRecord(call));
-  }
-  let recordAt = clock.now();
-  // polls are planned from when the previous one was sent, so round trips do not stretch the schedule
-  let polledAt = start;
-  let nextStart: number | undefined;
-  let progressAt = start;
-  let lastMessage: string | undefined;
-  let reported = "";
-  // live progress beats history: it describes this run
-  const current = () => p.estimate?.(clock.now() - jobStart) ?? estimate;
-  const report = () => {
-    const progress: WaitProgress = {
-      jobName: name,
-      state: state!,
-      nodeStates: { ...p.counts },
-      lastMessage,
-      elapsedMs: clock.now() - start,
-      estimate: current(),
-      step: p.step?.(),
-    };
-    const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage, progress.step]);
-    if (key !== reported) {
-      reported = key;
-      options.onProgress?.(progress);
-    }
-  };
-  report();
-
-  // The window around a predicted end is fixed when the wait enters it: a prediction recomputed from
-  // `now` while no new events are read (progress: "the overdue runs end now") slides along with the
-  // clock and would keep the wait polling every `aroundEndMs` until the job really ends.
-  let window: EndWindow | undefined;
-  // the first window the job outlived: from then on the interval is at least the one its overrun
-  // calls for (half the overrun, up to `maxMs`), whatever later predictions say
-  let missed: EndWindow | undefined;
-  let longestPage = 0;
-  const delayFor = (target: EndWindow | undefined, at: number) =>
-    nextPollDelay({
-      elapsedMs: at - start,
-      sinceProgressMs: Math.max(0, at - progressAt),
-      untilExpectedEndMs: target && target.endAt - at,
-      expectedSpreadMs: target?.spreadMs,
-      policy,
-    });
-
-  let wantRecord = false;
-  while (!p.isTerminal(state)) {
-    const now = clock.now();
-    if (deadline !== undefined && now >= deadline) {
-      let stopOutcome: PlanStopOutcome | undefined;
-      const stopped =
-        options.stopOnTimeout !== false &&
-        (await p.stop(call).then(
-          (result) => {
-            stopOutcome = isPlanStopOutcome(result) ? result : undefined;
-            return true;
-          },
-          () => false,
-        ));
+  try {
+    await follow();
+  } catch (error) {
+    const reason = options.signal?.reason;
+    if (error instanceof JobWaitError && error.reason === "aborted" && options.stopOnAbort?.(reason)) {
+      const stopOutcome = await stopJob(AbortSignal.timeout(STOP_ON_ABORT_MS));
       throw new JobWaitError({
         ...stopOutcome,
         jobKind: kind,
         jobName: name,
         jobUrl: url,
-        reason: "deadline",
-        stopped,
+        reason: "aborted",
         lastState: state,
-        detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
+        cause: reason,
       });
     }
-    const predicted = current();
-    const target: EndWindow | undefined =
-      window ?? (predicted && { endAt: jobStart + predicted.durationMs, spreadMs: predicted.spreadMs });
-    let delay = wantRecord
-      ? policy.minMs
-      : polledAt + Math.max(delayFor(target, polledAt), missed ? delayFor(missed, polledAt) : 0) - now;
-    delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
-    await guarded(() => clock.sleep(delay, options.signal));
-    polledAt = clock.now();
-
-    // around the predicted end only the state matters: one record read says "done" where an events
-    // page would need a second request for the record. The window is entered once; past its far
-    // side (E + 2w) the job has outlived the prediction and the wait reads events again.
-    let nearEnd = false;
-    if (target && !missed) {
-      if (polledAt > target.endAt + 2 * target.spreadMs) {
-        missed = target;
-        window = undefined;
-      } else if (polledAt >= target.endAt - target.spreadMs) {
-        window = target;
-        nearEnd = true;
-      }
-    }
-    for (let pages = 0; !wantRecord && !nearEnd && pages < MAX_PAGES_PER_POLL; pages++) {
-      const page = await guarded(() => p.fetchEvents(nextStart, call));
-      const at = clock.now() - jobStart;
-      for (const event of page.items) {
-        const id = Number(event.id);
-        if (Number.isFinite(id)) nextStart = Math.max(nextStart ?? 0, id + 1);
-        if (event.message) lastMessage = event.message;
-        else if (typeof event.details?.message === "string") lastMessage = event.details.message;
-        if (event.type === "job_stopping") state = "stopping";
-        if (p.applyEvent(event, at)) wantRecord = true;
-      }
-      if (page.items.length > 0) progressAt = clock.now();
-      // a full page: the server has more, read on so the progress seen is the job's current one
-      const full = page.items.length >= Math.max(MIN_FULL_PAGE, longestPage);
-      longestPage = Math.max(longestPage, page.items.length);
-      if (!full || nextStart === undefined) break;
-    }
-    if (wantRecord || nearEnd || clock.now() - recordAt >= RECORD_REFRESH_MS) {
-      state = await guarded(() => p.fetchRecord(call));
-      recordAt = clock.now();
-      // the events said "done" but the record lags: keep re-reading the record, quickly
-      wantRecord = wantRecord && !p.isTerminal(state);
-    }
-    if (p.refresh && !p.isTerminal(state)) await p.refresh(call);
-    report();
+    throw error;
   }
   return {
     call,
     elapsedMs: () => clock.now() - start,
     estimate: current,
-    fail: (cause: unknown) => fail("request-failed", cause),
+    fail,
   };
+
+  // live progress beats history: it describes this run
+  function current() {
+    return p.estimate?.(clock.now() - jobStart) ?? estimate;
+  }
+
+  async function follow(): Promise<void> {
+    if (estimate === undefined && history !== false) {
+      // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
+      const found = await p.fetchHistory(history, call).catch(() => {
+        if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+        return undefined;
+      });
+      state = found?.state;
+      if (state === undefined) state = await guarded(() => p.fetchRecord(call));
+      if (found) estimate = estimateJobDuration(found.durationsMs());
+    } else {
+      state = await guarded(() => p.fetchRecord(call));
+    }
+    let recordAt = clock.now();
+    // polls are planned from when the previous one was sent, so round trips do not stretch the schedule
+    let polledAt = start;
+    let nextStart: number | undefined;
+    let progressAt = start;
+    let lastMessage: string | undefined;
+    let reported = "";
+    const report = () => {
+      const progress: WaitProgress = {
+        jobName: name,
+        state: state!,
+        nodeStates: { ...p.counts },
+        lastMessage,
+        elapsedMs: clock.now() - start,
+        estimate: current(),
+        step: p.step?.(),
+      };
+      const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage, progress.step]);
+      if (key !== reported) {
+        reported = key;
+        options.onProgress?.(progress);
+      }
+    };
+    report();
+
+    // The window around a predicted end is fixed when the wait enters it: a prediction recomputed from
+    // `now` while no new events are read (progress: "the overdue runs end now") slides along with the
+    // clock and would keep the wait polling every `aroundEndMs` until the job really ends.
+    let window: EndWindow | undefined;
+    // the first window the job outlived: from then on the interval is at least the one its overrun
+    // calls for (half the overrun, up to `maxMs`), whatever later predictions say
+    let missed: EndWindow | undefined;
+    let longestPage = 0;
+    const delayFor = (target: EndWindow | undefined, at: number) =>
+      nextPollDelay({
+        elapsedMs: at - start,
+        sinceProgressMs: Math.max(0, at - progressAt),
+        untilExpectedEndMs: target && target.endAt - at,
+        expectedSpreadMs: target?.spreadMs,
+        policy,
+      });
+    const currentTarget = (): EndWindow | undefined => {
+      const predicted = current();
+      return (
+        window ?? (predicted && { endAt: jobStart + predicted.durationMs, spreadMs: predicted.spreadMs })
+      );
+    };
+    /** When the poll after one sent at `at` is due, on the schedule. */
+    const nextPollAt = (at: number) =>
+      at + Math.max(delayFor(currentTarget(), at), missed ? delayFor(missed, at) : 0);
+
+    // Events said the job ended: its record is read at each poll until it agrees, the polls backing off
+    // from `minMs` (a record that lags its events must not cost a request every 50 ms).
+    let wantRecord = false;
+    let recheckMs = policy.minMs;
+    // The events endpoint failed: it is left alone for a few polls (doubling per failure in a row).
+    let eventsFailures = 0;
+    let eventsPause = 0;
+    while (!p.isTerminal(state)) {
+      const now = clock.now();
+      if (deadline !== undefined && now >= deadline) {
+        const stopOutcome =
+          options.stopOnTimeout !== false ? await stopJob(options.signal) : { stopped: false };
+        throw new JobWaitError({
+          ...stopOutcome,
+          jobKind: kind,
+          jobName: name,
+          jobUrl: url,
+          reason: "deadline",
+          lastState: state,
+          detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
+        });
+      }
+      const target = currentTarget();
+      let delay = nextPollAt(polledAt) - now;
+      if (wantRecord) delay = Math.min(delay, polledAt + recheckMs - now);
+      delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
+      await guarded(() => clock.sleep(delay, options.signal));
+      polledAt = clock.now();
+
+      // around the predicted end only the state matters: one record read says "done" where an events
+      // page would need a second request for the record. The window is entered once; past its far
+      // side (E + 2w) the job has outlived the prediction and the wait reads events again.
+      let nearEnd = false;
+      if (target && !missed) {
+        if (polledAt > target.endAt + 2 * target.spreadMs) {
+          missed = target;
+          window = undefined;
+        } else if (polledAt >= target.endAt - target.spreadMs) {
+          window = target;
+          nearEnd = true;
+        }
+      }
+      // Events feed progress and may tell of the end early; they never decide it alone: the record is also
+      // read whenever skipping it would leave it unread for more than `maxMs` by the next poll, so an end the
+      // events never report (empty, cut short, failing, lost in a restart) is seen within `maxMs`, or at the
+      // next poll when the schedule itself is sparser (far from a predicted end).
+      const readEvents = !wantRecord && !nearEnd;
+      if (readEvents && eventsPause > 0) eventsPause--;
+      else if (readEvents) {
+        for (let pages = 0; pages < MAX_PAGES_PER_POLL; pages++) {
+          let page: EventsPage;
+          try {
+            page = await p.fetchEvents(nextStart, { ...call, retry: false });
+          } catch {
+            if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+            eventsFailures++;
+            eventsPause = Math.min(MAX_EVENTS_PAUSE_POLLS, 2 ** (eventsFailures - 1));
+            break;
+          }
+          eventsFailures = 0;
+          const at = clock.now() - jobStart;
+          for (const event of page.items) {
+            const id = Number(event.id);
+            if (Number.isFinite(id)) nextStart = Math.max(nextStart ?? 0, id + 1);
+            if (event.message) lastMessage = event.message;
+            else if (typeof event.details?.message === "string") lastMessage = event.details.message;
+            if (event.type === "job_stopping") state = "stopping";
+            if (p.applyEvent(event, at)) wantRecord = true;
+          }
+          if (page.items.length > 0) progressAt = clock.now();
+          // a full page: the server has more, read on so the progress seen is the job's current one
+          const full = page.items.length >= Math.max(MIN_FULL_PAGE, longestPage);
+          longestPage = Math.max(longestPage, page.items.length);
+          if (!full || nextStart === undefined || wantRecord) break;
+        }
+      }
+      if (wantRecord || nearEnd || nextPollAt(polledAt) - recordAt > policy.maxMs) {
+        const lagging = wantRecord;
+        state = await guarded(() => p.fetchRecord(call));
+        recordAt = clock.now();
+        wantRecord = wantRecord && !p.isTerminal(state);
+        recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;
+      }
+      if (p.refresh && !p.isTerminal(state)) await p.refresh(call);
+      report();
+    }
+  }
 }
 
 const isPlanStopOutcome = (value: unknown): value is PlanStopOutcome =>

@@ -2,13 +2,26 @@
 // the implementation of every resource type, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
 import { deployJob } from "./deploy-job";
+import { cancelWaits, engineCancelled } from "./engine-cancel";
+import { exitWithEngine } from "./exit-with-engine";
 import { jobResourceProvider } from "./job-resource-provider";
 import { planJob } from "./plan-job";
 import { configureFromStack } from "./stack-connection-config";
 import { taskJob } from "./task-job";
 
+// Loaded in the provider process on the engine's first call: from then on a Cancel is seen even before any wait
+// starts (a Ctrl-C while a command is sent), and the process ends with the engine.
+engineCancelled();
+exitWithEngine();
+
 function withConfigure(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
-  return { ...provider, configure: async (request) => configureFromStack(request) };
+  // `cancel`: the hook an SDK that forwards the engine's Cancel to dynamic providers would call (see engine-cancel)
+  const configured: pulumi.dynamic.ResourceProvider & { cancel(): Promise<void> } = {
+    ...provider,
+    configure: async (request) => configureFromStack(request),
+    cancel: async () => cancelWaits(),
+  };
+  return configured;
 }
 
 export const providers: Record<"EnvironmentDeploy" | "PlanRun" | "TaskRun", pulumi.dynamic.ResourceProvider> =

@@ -50,6 +50,7 @@ const commonShape = {
     .max(MAX_WAIT_SECONDS, `must be at most ${MAX_WAIT_SECONDS} (a week); it is in seconds`)
     .optional(),
   failOnJobFailure: z.boolean().optional(),
+  stopOnCancel: z.boolean().optional(),
   connection: connectionInputSchema.optional(),
   importJobId: z.string().regex(/^\d+$/, 'must be a job id such as "81"').optional(),
   /** Preview fails when a target node is not connected to the orchestrator (default: a warning). */

@@ -24,9 +24,14 @@ export interface RecentJob {
   userdata?: unknown;
 }
 
+/** What the resource asks of a wait; a kind passes all of it on to the client's wait. */
 export interface WaitSettings {
   timeoutMs?: number;
   onProgress: (progress: WaitProgress) => void;
+  /** aborted by the engine's Cancel or its death */
+  signal?: AbortSignal;
+  /** true: stop the job too when the wait is aborted (`stopOnCancel`) */
+  stopOnAbort?: (reason: unknown) => boolean;
 }
 
 /** What differs between the two resources: everything else lives in job-resource-provider.ts. */

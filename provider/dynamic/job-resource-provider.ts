@@ -11,7 +11,9 @@ import {
 import { isTlsTrustError } from "../client/error-hints";
 import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
+import { EngineCancelled, engineCancelled } from "./engine-cancel";
 import { logToEngine } from "./engine-log";
+import { exitWithEngine } from "./exit-with-engine";
 import { readInFlight, removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
@@ -20,6 +22,7 @@ import { suggestEnvironment, suggestPlan, suggestTask } from "./known-names";
 import { previewRun } from "./preview-run";
 import { stackConnectionConfig } from "./stack-connection-config";
 import { startOrRecoverJob } from "./start-or-recover-job";
+import { StatusLine } from "./status-line";
 import { validateInputs } from "./validate-inputs";
 
 type Props = Record<string, unknown>;
@@ -104,30 +107,51 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
     );
   };
 
-  const waitFor = async (client: OrchestratorClient, jobName: string, props: Props): Promise<O> => {
+  const waitFor = async (
+    client: OrchestratorClient,
+    jobName: string,
+    props: Props,
+    status: StatusLine,
+  ): Promise<O> => {
     const timeoutSeconds = props.waitTimeoutSeconds as number | undefined;
-    const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+    // the engine's Cancel (Ctrl-C, SIGTERM) ends every wait; so does the engine's death (the process exits)
+    const signal = AbortSignal.any([engineCancelled(), exitWithEngine()]);
     try {
       return await kind.wait(client, jobName, {
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
-        onProgress: (progress) =>
-          void logToEngine(progressLine(kind.typeName, kind.jobNoun, progress), { urn, ephemeral: true }),
+        signal,
+        stopOnAbort: (reason) => reason instanceof EngineCancelled && props.stopOnCancel === true,
+        onProgress: (progress) => {
+          // re-rendered while nothing changes, so the elapsed time keeps moving
+          const at = Date.now();
+          status.show(() =>
+            progressLine(kind.typeName, kind.jobNoun, {
+              ...progress,
+              elapsedMs: progress.elapsedMs + Date.now() - at,
+            }),
+          );
+        },
       });
     } catch (error) {
       if (!(error instanceof JobWaitError)) throw error;
-      // Record what is known of the job, so that the next `up` or a `refresh` finds it again.
-      const outputs = await kind.read(client, jobName).catch(() => undefined);
-      throw new JobFailedError(
-        `${kind.typeName}: ${error.message}` +
+      const cancelled = error.reason === "aborted" && signal.reason instanceof EngineCancelled;
+      // Record what is known of the job, so that the next `up` or a `refresh` finds it again. When cancelled,
+      // the engine is waiting on us: the read gets a second at most.
+      const read = kind.read(client, jobName).catch(() => undefined);
+      const outputs = await (cancelled ? within(read, CANCEL_READ_MS) : read);
+      const recorded = {
+        ...props,
+        ...(outputs ?? { jobId: jobName, jobUrl: error.jobUrl, state: error.lastState ?? "unknown" }),
+      };
+      const message = cancelled
+        ? cancelMessage(kind, jobName, recorded, error.stopped, props.stopOnCancel === true)
+        : `${kind.typeName}: ${error.message}` +
           (error.reason === "deadline"
             ? ` (waitTimeoutSeconds: ${timeoutSeconds}; raise it if the job needs longer)`
-            : ""),
-        jobName,
-        {
-          ...props,
-          ...(outputs ?? { jobId: jobName, jobUrl: error.jobUrl, state: error.lastState ?? "unknown" }),
-        },
-      );
+            : "");
+      throw new JobFailedError(message, jobName, recorded);
+    } finally {
+      status.close();
     }
   };
 
@@ -179,9 +203,10 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
           ? { jobName: adopted, recovered: undefined }
           : await startOrRecoverJob(kind, client, parsed, urn);
       if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
-      void logToEngine(`${kind.typeName}: ${kind.jobNoun} ${jobName} started`, { urn, ephemeral: true });
+      const status = new StatusLine(urn);
+      status.show(() => `${kind.typeName}: ${kind.jobNoun} ${jobName} started`);
       // The journal entry stays until a later operation shows the engine recorded this job (settleInFlight).
-      const outputs = await waitFor(client, jobName, props);
+      const outputs = await waitFor(client, jobName, props, status);
       if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
         fail(jobName, outputs, props, "failed");
       return { id: jobName, outs: { ...inputs, __urn: urn, ...outputs } };
@@ -209,7 +234,10 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         ),
       ) as unknown as O;
       // Recorded before it ended: wait for the job now and record how it really ended.
-      if (kind.isRunning(outputs.state)) outputs = await waitFor(clientFor(inputs), id, news);
+      if (kind.isRunning(outputs.state)) {
+        const status = new StatusLine(typeof news.__urn === "string" ? news.__urn : undefined);
+        outputs = await waitFor(clientFor(inputs), id, news, status);
+      }
       // A failed job stays failed: `up` keeps saying so until triggers change or the failure is accepted.
       if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false) fail(id, outputs, news, "had failed");
       return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
@@ -220,6 +248,44 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
       // Nothing to undo: a job's record stays in the orchestrator's history.
     },
   };
+}
+
+/** Time the record read after a Cancel may take: the engine waits on this operation. */
+const CANCEL_READ_MS = 800;
+
+/** `work`'s value, or undefined if it takes longer than `ms`. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    void work.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+/** One line per resource after a Cancel: the job, its state and URL, and what the next `up` does with it. */
+function cancelMessage(
+  kind: { typeName: string; jobNoun: string },
+  jobName: string,
+  recorded: Props,
+  stopped: boolean,
+  stopOnCancel: boolean,
+): string {
+  const job = `${kind.jobNoun} ${jobName}`;
+  const where = `(state ${String(recorded.state)}, ${String(recorded.jobUrl)})`;
+  if (stopped)
+    return (
+      `${kind.typeName}: cancelled; ${job} was stopped in PE (stopOnCancel) ${where}; ` +
+      "the next `pulumi up` records how it ended."
+    );
+  const how = stopOnCancel
+    ? `stopping ${job} failed; it may still be running in PE`
+    : `${job} keeps running in PE`;
+  return (
+    `${kind.typeName}: cancelled; ${how} ${where}; ` +
+    "the next `pulumi up` waits for it (or `pulumi refresh` reads it)."
+  );
 }
 
 /**

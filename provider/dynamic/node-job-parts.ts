@@ -34,11 +34,7 @@ export function nodeJobParts<O extends DeployJobOutputs>(
     },
     isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
     async wait(client, jobName, settings) {
-      const result = await waitForJob(client, jobName, {
-        timeoutMs: settings.timeoutMs,
-        onProgress: settings.onProgress,
-        nodeSummaryLimit: NODE_SUMMARY_LIMIT,
-      });
+      const result = await waitForJob(client, jobName, { ...settings, nodeSummaryLimit: NODE_SUMMARY_LIMIT });
       return outputs(result.job, client.jobUrl(jobName), result.nodes);
     },
     async read(client, jobName) {

@@ -119,10 +119,7 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
   },
   isRunning: (state) => !TERMINAL_PLAN_JOB_STATES.has(state),
   async wait(client, jobName, settings) {
-    const result = await waitForPlanJob(client, jobName, {
-      timeoutMs: settings.timeoutMs,
-      onProgress: settings.onProgress,
-    });
+    const result = await waitForPlanJob(client, jobName, settings);
     return planOutputs(
       result.planJob,
       client.planJobUrl(jobName),

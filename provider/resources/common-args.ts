@@ -26,6 +26,11 @@ export interface CommonJobArgs {
   waitTimeoutSeconds?: pulumi.Input<number>;
   /** Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`. */
   failOnJobFailure?: pulumi.Input<boolean>;
+  /**
+   * On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default
+   * false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
+   */
+  stopOnCancel?: pulumi.Input<boolean>;
   /** Stored with the job; shown in the PE console. Changing it does not run the job again. */
   description?: pulumi.Input<string>;
   /** Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again. */

@@ -50,8 +50,8 @@ export interface DeployNodeSummary {
 /**
  * Runs Puppet on a set of nodes in a code environment through the PE orchestrator (`POST /command/deploy`),
  * waits for the job, and exposes its outcome. Changing what runs (environment, scope, options, triggers)
- * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure and
- * connection update in place without one.
+ * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure,
+ * stopOnCancel and connection update in place without one.
  */
 export class EnvironmentDeploy extends JobResource {
   /** Number of nodes in the job. */

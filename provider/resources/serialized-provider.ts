@@ -10,7 +10,7 @@ export function serializedProvider(
 ): pulumi.dynamic.ResourceProvider {
   const load = (): pulumi.dynamic.ResourceProvider =>
     require("pulumi-pe-orchestrator/dynamic").providers[typeName];
-  return {
+  const provider: pulumi.dynamic.ResourceProvider & { cancel(): Promise<void> } = {
     configure: (request) => load().configure!(request),
     check: (olds, news) => load().check!(olds, news),
     diff: (id, olds, news) => load().diff!(id, olds, news),
@@ -18,5 +18,8 @@ export function serializedProvider(
     read: (id, props) => load().read!(id, props),
     update: (id, olds, news) => load().update!(id, olds, news),
     delete: (id, props) => load().delete!(id, props),
+    // for an SDK that forwards the engine's Cancel to dynamic providers (3.248 does not)
+    cancel: () => (load() as { cancel?: () => Promise<void> }).cancel?.() ?? Promise.resolve(),
   };
+  return provider;
 }

@@ -116,6 +116,12 @@ const cases: Case[] = [
     expect: /boolean/,
   },
   {
+    what: "stopOnCancel is a string",
+    resource: `plan({ planName: "demo::long", stopOnCancel: "yes" })`,
+    input: "stopOnCancel",
+    expect: /boolean/,
+  },
+  {
     what: "triggers is not a list",
     resource: `deploy({ environment: "production", ${N1}, triggers: "v2" })`,
     input: "triggers",

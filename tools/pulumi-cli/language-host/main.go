@@ -17,6 +17,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -31,6 +33,46 @@ var version = "3.0.0"
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	engineAddress string
+	// watchEngine starts the watch of the engine once its address is known (argument or handshake).
+	watchEngine sync.Once
+}
+
+// engineGone is cancelled when the engine that started this host is gone: its address stops answering, or
+// this process's parent changes (the engine was killed and we were re-parented). The real language host does
+// the same health check (every 5 minutes); this one checks every second, so that a killed `pulumi` leaves no
+// program or host running behind it. Programs started by Run are killed with it.
+var engineGone, markEngineGone = context.WithCancel(context.Background())
+
+// programs counts the programs Run is running, so that the host exits only once they are killed.
+var programs sync.WaitGroup
+
+// engineCheckInterval is how often the engine is looked at: well inside the 5 s a caller allows for cleanup.
+const engineCheckInterval = time.Second
+
+func (h *host) startEngineWatch(address string) {
+	h.watchEngine.Do(func() {
+		if address != "" {
+			if err := rpcutil.Healthcheck(engineGone, address, engineCheckInterval, markEngineGone); err != nil {
+				fmt.Fprintf(os.Stderr, "language host: cannot watch the engine at %s: %v\n", address, err)
+			}
+		}
+		parent := os.Getppid()
+		go func() {
+			ticker := time.NewTicker(engineCheckInterval)
+			defer ticker.Stop()
+			for {
+				select {
+				case <-ticker.C:
+					if os.Getppid() != parent {
+						markEngineGone()
+						return
+					}
+				case <-engineGone.Done():
+					return
+				}
+			}
+		}()
+	})
 }
 
 func main() {
@@ -42,7 +84,20 @@ func main() {
 	h := &host{}
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
+		h.startEngineWatch(h.engineAddress)
 	}
+	go func() {
+		<-engineGone.Done()
+		// Give Run's kill of its program a moment to land, then go: nobody is left to answer.
+		done := make(chan struct{})
+		go func() { programs.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+		fmt.Fprintln(os.Stderr, "language host: the engine is gone; exiting")
+		os.Exit(1)
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
@@ -64,6 +119,7 @@ func main() {
 func (h *host) Handshake(_ context.Context, req *pulumirpc.LanguageHandshakeRequest,
 ) (*pulumirpc.LanguageHandshakeResponse, error) {
 	h.engineAddress = req.GetEngineAddress()
+	h.startEngineWatch(h.engineAddress)
 	return &pulumirpc.LanguageHandshakeResponse{}, nil
 }
 
@@ -167,7 +223,14 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		args = append(strings.Fields(nodeargs), args...)
 	}
 
-	cmd := exec.CommandContext(ctx, "node", args...)
+	// The program dies with the request or with the engine, whichever goes first.
+	programs.Add(1)
+	defer programs.Done()
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	stopWatch := context.AfterFunc(engineGone, cancelRun)
+	defer stopWatch()
+	cmd := exec.CommandContext(runCtx, "node", args...)
 	cmd.Dir = programDir
 	cmd.Env = env
 	cmd.Stdout = os.Stdout

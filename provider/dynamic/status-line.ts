@@ -1,0 +1,50 @@
+import { logToEngine } from "./engine-log";
+
+/** How often a shown line is rendered again while nothing else changes: its elapsed time keeps moving. */
+const REFRESH_MS = 2_000;
+
+/**
+ * A resource's status line in `pulumi up` (ephemeral messages on its row). Messages go out one at a time, in
+ * order, each after the engine took the previous one, and only the newest waits its turn: a line never
+ * overwrites a newer one (log calls sent side by side could arrive out of order). The current line is
+ * rendered again every 2 s, so a long quiet wait still shows its elapsed time moving.
+ */
+export class StatusLine {
+  private sending = false;
+  private queued?: string;
+  private render?: () => string;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly urn: string | undefined) {
+    this.timer = setInterval(() => {
+      if (this.render) this.send(this.render());
+    }, REFRESH_MS);
+    this.timer.unref();
+  }
+
+  /** Shows `render()` now and re-renders it every 2 s until the next `show` or `close`. */
+  show(render: () => string): void {
+    this.render = render;
+    this.send(render());
+  }
+
+  /** Stops re-rendering (the last line stays until the engine replaces it). */
+  close(): void {
+    clearInterval(this.timer);
+    this.render = undefined;
+  }
+
+  private send(message: string): void {
+    if (this.sending) {
+      this.queued = message;
+      return;
+    }
+    this.sending = true;
+    void logToEngine(message, { urn: this.urn, ephemeral: true }).then(() => {
+      this.sending = false;
+      const next = this.queued;
+      this.queued = undefined;
+      if (next !== undefined) this.send(next);
+    });
+  }
+}
