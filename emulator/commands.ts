@@ -14,7 +14,7 @@ import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import type { NodeOutcome } from "./job-record";
 import { parseBody } from "./parse-body";
 import { planSteps } from "./plan-steps";
-import { targetNames } from "../provider/client/puppet-type";
+import { targetNames } from "../puppet-type/puppet-type";
 import {
   DeployBodySchema,
   PlanRunBodySchema,

@@ -3,7 +3,7 @@ import { matchesAny } from "./glob";
 import type { EmulatorState } from "./handler-types";
 import type { JobNode, JobRecord, PlannedRun, PlanJobRecord, PlanStepRecord } from "./job-record";
 import { plannedRun } from "./planned-run";
-import { targetNames } from "../provider/client/puppet-type";
+import { targetNames } from "../puppet-type/puppet-type";
 import type { WorldPlan, WorldPlanStep } from "./world-schema";
 
 /** Bolt's name of a step's action in Results and in the plan's `*_start` events. */

@@ -1,4 +1,4 @@
-import { isOptionalType, matchesPuppetType } from "../client/puppet-type";
+import { isOptionalType, matchesPuppetType } from "../../puppet-type/puppet-type";
 import type { CheckFailure } from "./job-kind";
 
 /** A declared parameter: plans' metadata says `default_value`, tasks' metadata (task.json) says `default`. */

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { defaultWorld, loadWorld } from "../../emulator";
-import { matchesPuppetType } from "../../provider/client/puppet-type";
+import { matchesPuppetType } from "../../puppet-type/puppet-type";
 import { call, finishedJob, quietEmulator } from "./helpers";
 
 describe("emulator world files", () => {
