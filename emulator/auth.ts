@@ -24,7 +24,7 @@ export class Auth {
       display_name: "Administrator",
       email: "admin@example.com",
       tokens: [{ token: adminToken }],
-      permissions: { superuser: true, deploy: [], plans: [], tasks: [], nodes: [] },
+      permissions: { superuser: true, deploy: [], plans: [], tasks: [], nodes: [], codeDeploy: [] },
     };
     for (const user of [admin, ...world.users]) {
       for (const t of user.tokens) {
@@ -69,6 +69,10 @@ function ownerOf(user: WorldUser): Record<string, unknown> {
 }
 
 /** Permission checks; a superuser may do anything. */
-export function may(user: WorldUser, what: "deploy" | "plans" | "tasks" | "nodes", name: string): boolean {
+export function may(
+  user: WorldUser,
+  what: "deploy" | "plans" | "tasks" | "nodes" | "codeDeploy",
+  name: string,
+): boolean {
   return user.permissions.superuser || matchesAny(user.permissions[what], name);
 }

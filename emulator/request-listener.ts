@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, orchestratorKind, validationError } from "./api-error";
+import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "./code-manager/code-manager-routes";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
 import { routes } from "./routes";
@@ -60,6 +61,7 @@ async function handle(
   const path = url.pathname;
   if (req.method === "GET" && path === "/status/v1/simple/orchestrator-service")
     return { status: 200, body: "running" };
+  if (path.startsWith(`${CODE_MANAGER_API}/`)) return handleCodeManager(opts, req, url);
   if (!path.startsWith(`${API}/`) && path !== API)
     throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
   const { state } = opts;
@@ -91,6 +93,38 @@ async function handle(
   const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
   const view = { apiUrl: `${origin}${API}`, now: Date.now() };
   return route[2](state, { caller, body, query: url.searchParams, params, view });
+}
+
+/** Code Manager (PE serves it on port 8170; here on the same server): same auth, body rules and faults. */
+async function handleCodeManager(opts: ListenerOptions, req: IncomingMessage, url: URL): Promise<Handled> {
+  const { state } = opts;
+  const caller = state.auth.authenticate(req, url.searchParams);
+  const sub = url.pathname.slice(CODE_MANAGER_API.length);
+  const matching = codeManagerRoutes.filter(([, pattern]) => pattern.test(sub));
+  const route = matching.find(([method]) => method === req.method);
+  if (!route) {
+    const status = matching.length > 0 ? 405 : 404;
+    throw new ApiError(
+      status,
+      codeManagerKind(status === 405 ? "method-not-allowed" : "not-found"),
+      `No route for ${req.method} ${url.pathname}`,
+    );
+  }
+  const text = await readBody(req);
+  let body: unknown;
+  if (req.method === "POST" && text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new ApiError(
+        400,
+        codeManagerKind("json-parse-error"),
+        `Malformed JSON in request body: ${(err as Error).message}`,
+      );
+    }
+  }
+  const view = { apiUrl: `${opts.baseUrl()}${CODE_MANAGER_API}`, now: Date.now() };
+  return route[2](state, { caller, body, query: url.searchParams, params: [], view });
 }
 
 async function send(

@@ -22,7 +22,9 @@ export interface CallOptions {
 /** One HTTP(S) exchange against the emulator, trusting its CA. */
 export function call(emu: Emulator, method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
   const url = new URL(
-    path.startsWith("/orchestrator") || path.startsWith("/status") ? path : `/orchestrator/v1${path}`,
+    path.startsWith("/orchestrator") || path.startsWith("/status") || path.startsWith("/code-manager")
+      ? path
+      : `/orchestrator/v1${path}`,
     emu.url,
   );
   const token = opts.token === undefined ? emu.adminToken : opts.token;
