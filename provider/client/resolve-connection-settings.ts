@@ -4,12 +4,19 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ConnectionSettingsError } from "./errors";
 import { formatIssues } from "./format-issues";
-import { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
+import {
+  isLoopbackHost,
+  normalizeCodeManagerUrl,
+  normalizeServiceUrl,
+  type ServiceUrl,
+} from "./normalize-service-url";
 import { fileTokenSource, staticTokenSource, type TokenSource } from "./token-source";
 
 /** The settings a resource's `connection` input and the `pe:` stack config namespace may hold. */
 export const connectionInputSchema = z.strictObject({
   serviceUrl: z.string().min(1).optional(),
+  /** Code Manager: `https://host:8170`, with or without `/code-manager/v1`; default the orchestrator's host on 8170. */
+  codeManagerUrl: z.string().min(1).optional(),
   token: z.string().min(1).optional(),
   tokenFile: z.string().min(1).optional(),
   cacert: z.string().min(1).optional(),
@@ -29,6 +36,8 @@ export interface ResolveConnectionOptions {
   homeDir?: string;
   /** defaults to /etc/puppetlabs/client-tools/orchestrator.conf */
   systemConfigFile?: string;
+  /** defaults to /etc/puppetlabs/client-tools/puppet-code.conf (Code Manager's client tools config) */
+  codeSystemConfigFile?: string;
 }
 
 export interface ResolvedSetting<T> {
@@ -45,15 +54,22 @@ export interface ConnectionSettings {
   insecure?: ResolvedSetting<true>;
   /** the places a cacert could have been set, for hints */
   cacertSettingNames: string;
+  /** which PE service these settings reach (default the orchestrator) */
+  api?: "orchestrator" | "code-manager";
 }
 
 const ENV = {
   serviceUrl: "PE_ORCHESTRATOR_URL",
+  codeManagerUrl: "PE_CODE_MANAGER_URL",
   token: "PE_TOKEN",
   tokenFile: "PE_TOKEN_FILE",
   cacert: "PE_CACERT",
 };
 const CONF_KEYS = { serviceUrl: "service-url", cacert: "cacert", tokenFile: "token-file" } as const;
+/** puppet-code.conf's `service-url` is Code Manager's. */
+const CODE_CONF_KEYS = { codeManagerUrl: "service-url", cacert: "cacert", tokenFile: "token-file" } as const;
+/** The port PE serves Code Manager on. */
+const CODE_MANAGER_PORT = "8170";
 
 interface Candidate {
   values: () => ConnectionInput;
@@ -69,38 +85,7 @@ interface Candidate {
  * given on the resource beats a token in stack config.
  */
 export function resolveConnectionSettings(options: ResolveConnectionOptions = {}): ConnectionSettings {
-  const env = options.env ?? process.env;
-  const home = options.homeDir ?? homedir();
-  const userConf = join(home, ".puppetlabs", "client-tools", "orchestrator.conf");
-  const systemConf = options.systemConfigFile ?? "/etc/puppetlabs/client-tools/orchestrator.conf";
-
-  const levels: Candidate[] = [
-    { values: constant(parseInput(options.connection, "connection")), name: (k) => `connection.${k}` },
-    { values: constant(parseInput(options.config, "stack config pe")), name: (k) => `pe:${k}` },
-    {
-      values: constant({
-        serviceUrl: env[ENV.serviceUrl] || undefined,
-        token: env[ENV.token] || undefined,
-        tokenFile: env[ENV.tokenFile] || undefined,
-        cacert: env[ENV.cacert] || undefined,
-      }),
-      name: (k) => ENV[k as keyof typeof ENV] ?? k,
-    },
-    // client-tools files are read only when a setting falls through to them
-    lazyConf(userConf, home),
-    lazyConf(systemConf, home),
-  ];
-
-  const first = <K extends keyof ConnectionInput>(key: K) => {
-    for (const level of levels) {
-      if (level.holds && !level.holds.has(key)) continue;
-      const value = level.values()[key];
-      if (value !== undefined)
-        return { value: value as NonNullable<ConnectionInput[K]>, from: level.name(key) };
-    }
-    return undefined;
-  };
-
+  const { levels, userConf, home, first } = settingLevels(options, false);
   const url = first("serviceUrl");
   if (!url) {
     throw new ConnectionSettingsError(
@@ -108,9 +93,97 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
       "pe:serviceUrl",
     );
   }
+  return resolveRest(levels, home, first, checkedUrl(url, normalizeServiceUrl), "orchestrator");
+}
+
+/**
+ * The settings of Code Manager (port 8170, `/code-manager/v1`): its URL from `codeManagerUrl` at every level
+ * (`connection.codeManagerUrl`, `pe:codeManagerUrl`, `PE_CODE_MANAGER_URL`, `service-url` in puppet-code.conf),
+ * else the orchestrator's host on port 8170. Token and CA resolve as for the orchestrator, with puppet-code.conf
+ * read before orchestrator.conf.
+ */
+export function resolveCodeManagerSettings(options: ResolveConnectionOptions = {}): ConnectionSettings {
+  const { levels, home, first } = settingLevels(options, true);
+  const own = first("codeManagerUrl");
+  let url: { value: string; from: string } | undefined =
+    own === undefined ? undefined : { value: String(own.value), from: own.from };
+  if (!url) {
+    const orchestrator = first("serviceUrl");
+    if (!orchestrator) {
+      throw new ConnectionSettingsError(
+        "no Code Manager URL: set pe:codeManagerUrl (or connection.codeManagerUrl, PE_CODE_MANAGER_URL, " +
+          "service-url in puppet-code.conf), or pe:serviceUrl to use the orchestrator's host on port 8170",
+        "pe:codeManagerUrl",
+      );
+    }
+    const derived = checkedUrl(orchestrator, normalizeServiceUrl);
+    const at = new URL(derived.value.baseUrl);
+    at.port = CODE_MANAGER_PORT;
+    url = { value: at.origin, from: `${orchestrator.from} (its host on port ${CODE_MANAGER_PORT})` };
+  }
+  return resolveRest(levels, home, first, checkedUrl(url, normalizeCodeManagerUrl), "code-manager");
+}
+
+type First = <K extends keyof ConnectionInput>(
+  key: K,
+) => { value: NonNullable<ConnectionInput[K]>; from: string } | undefined;
+
+/** The sources of settings, first hit wins; `code`: Code Manager's puppet-code.conf files come first. */
+function settingLevels(options: ResolveConnectionOptions, code: boolean) {
+  const env = options.env ?? process.env;
+  const home = options.homeDir ?? homedir();
+  const userConf = join(home, ".puppetlabs", "client-tools", "orchestrator.conf");
+  const systemConf = options.systemConfigFile ?? "/etc/puppetlabs/client-tools/orchestrator.conf";
+  const codeConfs = code
+    ? [
+        lazyConf(join(home, ".puppetlabs", "client-tools", "puppet-code.conf"), home, CODE_CONF_KEYS),
+        lazyConf(
+          options.codeSystemConfigFile ?? "/etc/puppetlabs/client-tools/puppet-code.conf",
+          home,
+          CODE_CONF_KEYS,
+        ),
+      ]
+    : [];
+
+  const levels: Candidate[] = [
+    { values: constant(parseInput(options.connection, "connection")), name: (k) => `connection.${k}` },
+    { values: constant(parseInput(options.config, "stack config pe")), name: (k) => `pe:${k}` },
+    {
+      values: constant({
+        serviceUrl: env[ENV.serviceUrl] || undefined,
+        codeManagerUrl: env[ENV.codeManagerUrl] || undefined,
+        token: env[ENV.token] || undefined,
+        tokenFile: env[ENV.tokenFile] || undefined,
+        cacert: env[ENV.cacert] || undefined,
+      }),
+      name: (k) => ENV[k as keyof typeof ENV] ?? k,
+    },
+    // client-tools files are read only when a setting falls through to them
+    ...codeConfs,
+    lazyConf(userConf, home, CONF_KEYS),
+    lazyConf(systemConf, home, CONF_KEYS),
+  ];
+
+  const first: First = (key) => {
+    for (const level of levels) {
+      if (level.holds && !level.holds.has(key)) continue;
+      const value = level.values()[key];
+      if (value !== undefined)
+        return { value: value as NonNullable<ConnectionInput[typeof key]>, from: level.name(key) };
+    }
+    return undefined;
+  };
+  return { levels, userConf, home, first };
+}
+
+/** A URL setting parsed by `normalize`; plain http:// only to loopback. Errors name the setting. */
+function checkedUrl(
+  url: { value: unknown; from: string },
+  normalize: (input: string) => ServiceUrl,
+): { value: ServiceUrl; from: string } {
   let service: ServiceUrl;
   try {
-    service = normalizeServiceUrl(String(url.value));
+    service = normalize(String(url.value));
   } catch (error) {
     throw new ConnectionSettingsError(`${url.from}: ${(error as Error).message}`, url.from);
   }
@@ -121,7 +194,17 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
       url.from,
     );
   }
+  return { value: service, from: url.from };
+}
 
+/** Token, TLS and CA: the same for both services. */
+function resolveRest(
+  levels: Candidate[],
+  home: string,
+  first: First,
+  service: { value: ServiceUrl; from: string },
+  api: "orchestrator" | "code-manager",
+): ConnectionSettings {
   let token: TokenSource | undefined;
   for (const level of levels) {
     const { token: value, tokenFile } = level.values();
@@ -173,11 +256,12 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
   }
 
   return {
-    service: { value: service, from: url.from },
+    service,
     token,
     cacert,
     insecure,
     cacertSettingNames: cacert ? cacert.from : `pe:cacert (or connection.cacert, PE_CACERT)`,
+    api,
   };
 }
 
@@ -192,7 +276,7 @@ export function describeConnectionSettings(settings: ConnectionSettings): string
       : settings.insecure
         ? `TLS NOT verified (${settings.insecure.from})`
         : ca;
-  return `orchestrator ${settings.service.value.apiUrl} (from ${settings.service.from}), token from ${settings.token.origin}, ${tls}`;
+  return `${settings.api ?? "orchestrator"} ${settings.service.value.apiUrl} (from ${settings.service.from}), token from ${settings.token.origin}, ${tls}`;
 }
 
 function parseInput(input: ConnectionInput | undefined, what: string): ConnectionInput {
@@ -214,7 +298,11 @@ const confSchema = z.looseObject({
     .optional(),
 });
 
-function lazyConf(file: string, home: string): Candidate {
+function lazyConf(
+  file: string,
+  home: string,
+  keys: Partial<Record<keyof ConnectionInput, string>>,
+): Candidate {
   let loaded: ConnectionInput | undefined;
   const load = (): ConnectionInput => {
     if (loaded) return loaded;
@@ -234,7 +322,7 @@ function lazyConf(file: string, home: string): Candidate {
     }
     const o = parsed.options ?? {};
     loaded = {
-      serviceUrl: o["service-url"],
+      [keys.serviceUrl ? "serviceUrl" : "codeManagerUrl"]: o["service-url"],
       cacert: o.cacert === undefined ? undefined : expandHome(o.cacert, home),
       tokenFile: o["token-file"],
     };
@@ -242,8 +330,8 @@ function lazyConf(file: string, home: string): Candidate {
   };
   return {
     values: load,
-    holds: new Set(Object.keys(CONF_KEYS)),
-    name: (k) => `${CONF_KEYS[k as keyof typeof CONF_KEYS] ?? k} in ${file}`,
+    holds: new Set(Object.keys(keys)),
+    name: (k) => `${keys[k] ?? k} in ${file}`,
   };
 }
 
