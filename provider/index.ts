@@ -11,3 +11,10 @@ export {
   type EnvironmentDeployArgs,
 } from "./resources/environment-deploy";
 export { type PlanError, PlanRun, type PlanRunArgs } from "./resources/plan-run";
+export {
+  CodeDeploy,
+  type CodeDeployArgs,
+  type CodeDeployError,
+  type CodeDeployFileSync,
+  type EnvironmentCodeDeploy,
+} from "./resources/code-deploy";

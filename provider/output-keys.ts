@@ -17,4 +17,15 @@ export const DEPLOY_OUTPUT_KEYS = [
   "nodeResultsTruncated",
 ] as const;
 export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error"] as const;
-export const ALL_OUTPUT_KEYS: readonly string[] = [...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS])];
+/** CodeDeploy: no job; one Code Manager deploy per environment (`deploys`, as `environments` is the input). */
+export const CODE_DEPLOY_OUTPUT_KEYS = [
+  "state",
+  "deploys",
+  "deploySignatures",
+  "startedAt",
+  "finishedAt",
+  "durationSeconds",
+] as const;
+export const ALL_OUTPUT_KEYS: readonly string[] = [
+  ...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS, ...CODE_DEPLOY_OUTPUT_KEYS]),
+];

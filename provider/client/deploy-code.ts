@@ -173,14 +173,13 @@ export async function deployCode(
       ...before["deploys-status"].failed.map((f) => f.environment),
     ]),
   ];
-  const finish = (environments: EnvironmentCodeDeploy[], recovered?: string): CodeDeployOutcome => {
+  const finish = (environments: EnvironmentCodeDeploy[]): CodeDeployOutcome => {
     const ended = Date.now();
     return {
       environments,
       startedAt,
       finishedAt: new Date(ended).toISOString(),
       durationSeconds: Math.round(ended - started) / 1000,
-      ...(recovered ? { recoveredFromStatus: recovered } : {}),
     };
   };
 
@@ -225,16 +224,50 @@ export async function deployCode(
 
   // The answer is lost: follow the deploy through /deploys/status until every environment's outcome is known.
   const why = lost instanceof Error ? lost.message : String(lost);
+  const outcome = await followCodeDeploy(client, names, baseline, {
+    ...options,
+    startedAt,
+    timeoutMs: deadline - started,
+    lostMessage: `the code deploy request failed (${why})`,
+  });
+  return { ...outcome, recoveredFromStatus: why };
+}
+
+/**
+ * Follows deploys already sent (an answer lost, a run interrupted) through `/deploys/status` until every
+ * environment has a deploy newer than `baseline` that completed or failed.
+ */
+export async function followCodeDeploy(
+  client: CodeManagerClient,
+  names: string[],
+  baseline: CodeDeployBaseline,
+  options: DeployCodeOptions & { startedAt: string; lostMessage?: string },
+): Promise<CodeDeployOutcome> {
+  const { signal, startedAt } = options;
+  const started = Date.parse(startedAt);
+  const pollMs = options.pollMs ?? 2000;
+  const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs;
   const lostSince = Date.now();
   const lostAfterMs = options.lostAfterMs ?? 30_000;
   for (;;) {
     const status = await client.deploysStatus({ signal });
     const environments = environmentsFromStatus(status, names, baseline);
-    report(environments);
-    if (environments.every((e) => !IN_FLIGHT.has(e.status))) return finish(environments, why);
+    options.onProgress?.({
+      elapsedMs: Date.now() - started,
+      environments: Object.fromEntries(environments.map((e) => [e.environment, e.status])),
+    });
+    if (environments.every((e) => !IN_FLIGHT.has(e.status))) {
+      const ended = Date.now();
+      return {
+        environments,
+        startedAt,
+        finishedAt: new Date(ended).toISOString(),
+        durationSeconds: Math.round(ended - started) / 1000,
+      };
+    }
     if (environments.every((e) => e.status === "unknown") && Date.now() - lostSince > lostAfterMs) {
       throw new CodeDeployWaitError(
-        `the code deploy request failed (${why}) and no deploy of ${names.join(", ")} appeared in ` +
+        `${options.lostMessage ?? "the code deploy"}: no deploy of ${names.join(", ")} appeared in ` +
           `/deploys/status within ${Math.round(lostAfterMs / 1000)}s: it did not reach Code Manager; run it again`,
         "lost",
         environments,

@@ -12,6 +12,7 @@ export {
   deployCode,
   type EnvironmentCodeDeploy,
   environmentsFromStatus,
+  followCodeDeploy,
 } from "./deploy-code";
 export {
   ConnectionSettingsError,

@@ -1,6 +1,7 @@
 // What the serialized provider in state loads at run time (`require("pulumi-pe-orchestrator/dynamic")`):
 // the implementation of both resource types, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
+import { codeDeployProvider } from "./code-deploy-provider";
 import { deployJob } from "./deploy-job";
 import { jobResourceProvider } from "./job-resource-provider";
 import { planJob } from "./plan-job";
@@ -10,7 +11,11 @@ function withConfigure(provider: pulumi.dynamic.ResourceProvider): pulumi.dynami
   return { ...provider, configure: async (request) => configureFromStack(request) };
 }
 
-export const providers: Record<"EnvironmentDeploy" | "PlanRun", pulumi.dynamic.ResourceProvider> = {
+export const providers: Record<
+  "EnvironmentDeploy" | "PlanRun" | "CodeDeploy",
+  pulumi.dynamic.ResourceProvider
+> = {
   EnvironmentDeploy: withConfigure(jobResourceProvider(deployJob)),
   PlanRun: withConfigure(jobResourceProvider(planJob)),
+  CodeDeploy: withConfigure(codeDeployProvider()),
 };

@@ -1,0 +1,365 @@
+import { randomUUID } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  type CodeDeployBaseline,
+  type CodeDeployOutcome,
+  type CodeDeployProgress,
+  CodeDeployWaitError,
+  CodeManagerClient,
+  type ConnectionInput,
+  ConnectionSettingsError,
+  deployCode,
+  type EnvironmentCodeDeploy,
+  environmentsFromStatus,
+  followCodeDeploy,
+  resolveCodeManagerSettings,
+} from "../client";
+import { canonicalJson } from "./canonical-json";
+import { logToEngine } from "./engine-log";
+import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
+import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
+import { JobFailedError } from "./job-failed-error";
+import type { CheckFailure } from "./job-kind";
+import { hashInputs } from "./job-marker";
+import { userInputs } from "./job-resource-provider";
+import { stackConnectionConfig } from "./stack-connection-config";
+import { validateInputs } from "./validate-inputs";
+
+type Props = Record<string, unknown>;
+
+const TYPE = "CodeDeploy";
+/** Inputs that change what is deployed: a change replaces the resource (a new code deploy). */
+const REPLACE_KEYS = ["environments", "deployAll", "expectedSignature", "triggers"] as const;
+
+/** What a CodeDeploy records: one entry per environment plus the commits deployed, for `triggers` downstream. */
+export interface CodeDeployOutputs {
+  /** `complete` (every environment deployed), `failed` (one or more failed), `deploying` (recorded mid-deploy). */
+  state: "complete" | "failed" | "deploying";
+  deploys: EnvironmentCodeDeploy[];
+  /** The commit deployed per environment, e.g. `{ production: "482f8d3a…" }` (complete environments only). */
+  deploySignatures: Record<string, string>;
+  startedAt: string;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+}
+
+function outputsOf(
+  outcome: Pick<CodeDeployOutcome, "environments" | "startedAt"> & Partial<CodeDeployOutcome>,
+) {
+  const deploys = outcome.environments;
+  const state: CodeDeployOutputs["state"] = deploys.some((d) => d.status === "failed")
+    ? "failed"
+    : deploys.every((d) => d.status === "complete")
+      ? "complete"
+      : "deploying";
+  const outputs: CodeDeployOutputs = {
+    state,
+    deploys,
+    deploySignatures: Object.fromEntries(
+      deploys.flatMap((d) =>
+        d.status === "complete" && d.deploySignature ? [[d.environment, d.deploySignature]] : [],
+      ),
+    ),
+    startedAt: outcome.startedAt,
+    finishedAt: state === "deploying" ? null : (outcome.finishedAt ?? null),
+    durationSeconds: state === "deploying" ? null : (outcome.durationSeconds ?? null),
+  };
+  return outputs;
+}
+
+/**
+ * The resource id: Code Manager's queue ids joined ("12" or "12,13"), which name the deploys in its logs. When
+ * they are unknown (the answer was lost and the outcome read from /deploys/status) the start time stands in.
+ */
+function idOf(outputs: CodeDeployOutputs): string {
+  const ids = outputs.deploys.map((d) => d.id);
+  return ids.length > 0 && ids.every((id) => id !== null) ? ids.join(",") : `started-${outputs.startedAt}`;
+}
+
+function connectionOptions(props: Props) {
+  return {
+    connection: props.connection as ConnectionInput | undefined,
+    config: stackConnectionConfig(),
+    env: process.env,
+  };
+}
+
+/** One client per distinct connection for the life of the provider process (keep-alive across operations). */
+const clients = new Map<string, CodeManagerClient>();
+
+function clientFor(props: Props): CodeManagerClient {
+  const key = canonicalJson([props.connection, stackConnectionConfig()]);
+  let client = clients.get(key);
+  if (!client) {
+    client = new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), {
+      logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+function progressLine(progress: CodeDeployProgress): string {
+  const envs = Object.entries(progress.environments)
+    .map(([env, status]) => `${env} ${status}`)
+    .join(", ");
+  return `${TYPE}: ${envs || "deploying"} (${Math.round(progress.elapsedMs / 1000)}s)`;
+}
+
+/** What to do about a failed environment, by Code Manager's error kind. */
+function failureHint(deploy: EnvironmentCodeDeploy): string {
+  const kind = deploy.error?.kind ?? "";
+  if (kind.endsWith("/deploy-failure")) {
+    return `check that the control repo has a branch named "${deploy.environment}" and that its Puppetfile deploys (Code Manager's log: /var/log/puppetlabs/puppetserver/puppetserver.log)`;
+  }
+  return "see Code Manager's log on the primary (/var/log/puppetlabs/puppetserver/puppetserver.log)";
+}
+
+/** Throws when the outcome fails the operation: a failed environment, or a commit other than the expected one. */
+function checkOutcome(
+  inputs: Props,
+  outputs: CodeDeployOutputs,
+  id: string,
+  props: Props,
+  when: string,
+): void {
+  const parsed = inputs as CodeDeployInputs;
+  const failed = outputs.deploys.filter((d) => d.status === "failed");
+  if (failed.length > 0 && parsed.failOnJobFailure !== false) {
+    const what = failed
+      .map(
+        (d) =>
+          `${d.environment} (${d.error?.kind ?? "failed"}: ${d.error?.msg ?? "no message"}); ${failureHint(d)}`,
+      )
+      .join("; ");
+    throw new JobFailedError(
+      `${TYPE}: code deploy ${when} for ${what}. It is recorded in the stack; to deploy again, change the ` +
+        "resource's triggers, or set failOnJobFailure: false to accept this outcome.",
+      id,
+      { ...props, ...outputs },
+    );
+  }
+  const expected = parsed.expectedSignature;
+  if (expected === undefined) return;
+  const other = outputs.deploys.filter(
+    (d) => d.status === "complete" && d.deploySignature && !d.deploySignature.startsWith(expected),
+  );
+  if (other.length > 0) {
+    const what = other.map((d) => `${d.environment} at ${d.deploySignature}`).join(", ");
+    throw new JobFailedError(
+      `${TYPE}: Code Manager deployed ${what}, not the expected commit ${expected} (expectedSignature): the branch ` +
+        "moved since that commit was chosen. Deploy it again once the branch points at the commit you want, or set " +
+        "expectedSignature to the deployed one.",
+      id,
+      { ...props, ...outputs },
+    );
+  }
+}
+
+/** The baseline of a deploy started at `startedAt`: anything Code Manager finished after it is ours. */
+function baselineFrom(names: string[], startedAt: string): CodeDeployBaseline {
+  const at = Date.parse(startedAt);
+  return Object.fromEntries(names.map((n) => [n, { deployed: at, failed: at }]));
+}
+
+/**
+ * The dynamic provider of `CodeDeploy` (Code Manager is no job API, so it does not go through JobKind). `check`
+ * validates before any request; `create` deploys and waits; `read` reports what `/deploys/status` says of the
+ * environments; `update` and `delete` make no API call (deployed code is undone by deploying other code).
+ */
+export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
+  const wait = async (client: CodeManagerClient, inputs: CodeDeployInputs, props: Props, urn?: string) => {
+    const onProgress = (p: CodeDeployProgress) => void logToEngine(progressLine(p), { urn, ephemeral: true });
+    const timeoutMs = inputs.waitTimeoutSeconds === undefined ? undefined : inputs.waitTimeoutSeconds * 1000;
+    const inputsHash = hashInputs(inputs, REPLACE_KEYS);
+
+    // An interrupted run of this resource sent this deploy: take its outcome instead of deploying again.
+    const previous = urn ? readInFlight(urn) : undefined;
+    if (previous && previous.apiUrl === client.apiUrl && previous.inputsHash === inputsHash) {
+      const status = await client.deploysStatus();
+      const names = inputs.environments ?? [
+        ...new Set(status["file-sync-storage-status"].deployed.map((d) => d.environment)),
+      ];
+      const baseline = baselineFrom(names, previous.startedAt);
+      if (environmentsFromStatus(status, names, baseline).some((e) => e.status !== "unknown")) {
+        void logToEngine(
+          `${TYPE}: took the code deploy started by an interrupted run at ${previous.startedAt} instead of deploying again`,
+          { urn, severity: "warning" },
+        );
+        return followCodeDeploy(client, names, baseline, {
+          startedAt: previous.startedAt,
+          timeoutMs,
+          onProgress,
+        });
+      }
+    }
+    const entry = {
+      urn: urn ?? "",
+      apiUrl: client.apiUrl,
+      inputsHash,
+      attempt: randomUUID(),
+      startedAt: new Date().toISOString(),
+    };
+    if (urn) writeInFlight(entry);
+    void logToEngine(`${TYPE}: deploying ${inputs.environments?.join(", ") ?? "all environments"}`, {
+      urn,
+      ephemeral: true,
+    });
+    try {
+      const outcome = await deployCode(
+        client,
+        { environments: inputs.environments, deployAll: inputs.deployAll },
+        { timeoutMs, onProgress },
+      );
+      if (urn) writeInFlight({ ...entry, jobId: idOf(outputsOf(outcome)) });
+      if (outcome.recoveredFromStatus) {
+        void logToEngine(
+          `${TYPE}: the deploy request's answer was lost (${outcome.recoveredFromStatus}); its outcome was read from /deploys/status`,
+          { urn, severity: "warning" },
+        );
+      }
+      return outcome;
+    } catch (error) {
+      if (error instanceof CodeDeployWaitError && error.reason === "deadline") {
+        // Recorded while deploying: the next `up` waits for it (update) instead of deploying again.
+        const outputs = outputsOf({ environments: error.environments, startedAt: error.startedAt });
+        throw new JobFailedError(
+          `${TYPE}: ${error.message} (waitTimeoutSeconds: ${inputs.waitTimeoutSeconds}; raise it if deploys need longer)`,
+          idOf(outputs),
+          { ...props, ...outputs },
+        );
+      }
+      // Nothing was deployed (refused, or it never reached Code Manager): no interrupted deploy to take over.
+      if (urn) removeInFlight(urn);
+      throw error instanceof Error
+        ? new Error(`${TYPE} of ${inputs.environments?.join(", ") ?? "all environments"}: ${error.message}`, {
+            cause: error,
+          })
+        : error;
+    }
+  };
+
+  return {
+    async check(_olds: Props, news: Props) {
+      const inputs = userInputs(news);
+      const { failures, value, hasUnknowns } = validateInputs(codeDeployInputsSchema, inputs);
+      if (failures.length === 0 && value && !hasUnknowns) {
+        const failure = await checkConnection(inputs);
+        if (failure) failures.push(failure);
+      }
+      return { inputs: news, failures };
+    },
+
+    async diff(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
+      const before = userInputs(olds);
+      const after = userInputs(news);
+      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+      const changed = [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]));
+      const replaces = changed.filter((key) => (REPLACE_KEYS as readonly string[]).includes(key));
+      // Recorded while still deploying: `update` waits for the outcome.
+      return {
+        changes: changed.length > 0 || olds.state === "deploying",
+        replaces,
+        deleteBeforeReplace: false,
+      };
+    },
+
+    async create(props: Props) {
+      const inputs = userInputs(props);
+      const parsed = codeDeployInputsSchema.parse(inputs);
+      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+      const outputs = outputsOf(await wait(clientFor(inputs), parsed, props, urn));
+      const id = idOf(outputs);
+      checkOutcome(parsed, outputs, id, props, "failed");
+      return { id, outs: { ...inputs, __urn: urn, ...outputs } };
+    },
+
+    async read(id: string, props: Props) {
+      const inputs = userInputs(props);
+      const stored = props.deploys as EnvironmentCodeDeploy[] | undefined;
+      const names = stored?.map((d) => d.environment) ?? (inputs.environments as string[] | undefined) ?? [];
+      const status = await clientFor(inputs).deploysStatus();
+      const now = environmentsFromStatus(status, names);
+      const deploys = names.map((environment, i) => {
+        const before = stored?.[i];
+        const fresh = now[i];
+        if (!before) return fresh;
+        // Garbage-collected or never seen by this Code Manager: keep what was recorded.
+        if (fresh.status === "unknown") return before;
+        const same = fresh.deploySignature === before.deploySignature;
+        return {
+          ...before,
+          status: fresh.status,
+          deploySignature: fresh.deploySignature ?? before.deploySignature,
+          error: fresh.error,
+          id: same ? before.id : null,
+          fileSync: same ? before.fileSync : null,
+        };
+      });
+      const outputs = outputsOf({
+        environments: deploys,
+        startedAt: String(props.startedAt ?? ""),
+        finishedAt: (props.finishedAt as string | null) ?? undefined,
+        durationSeconds: (props.durationSeconds as number | null) ?? undefined,
+      });
+      return { id, props: { ...inputs, __urn: props.__urn, ...outputs } };
+    },
+
+    async update(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
+      const inputs = userInputs(news);
+      const parsed = codeDeployInputsSchema.parse(inputs);
+      let outputs = {
+        state: olds.state,
+        deploys: olds.deploys,
+        deploySignatures: olds.deploySignatures,
+        startedAt: olds.startedAt,
+        finishedAt: olds.finishedAt,
+        durationSeconds: olds.durationSeconds,
+      } as CodeDeployOutputs;
+      if (outputs.state === "deploying") {
+        // Recorded before it ended: follow the deploy now and record how it ended.
+        const names = outputs.deploys.map((d) => d.environment);
+        const urn = typeof news.__urn === "string" ? news.__urn : undefined;
+        const outcome = await followCodeDeploy(
+          clientFor(inputs),
+          names,
+          baselineFrom(names, outputs.startedAt),
+          {
+            startedAt: outputs.startedAt,
+            timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
+            onProgress: (p) => void logToEngine(progressLine(p), { urn, ephemeral: true }),
+          },
+        );
+        outputs = outputsOf(outcome);
+      }
+      checkOutcome(parsed, outputs, id, news, "had failed");
+      return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
+    },
+
+    async delete(id: string, props: Props) {
+      settleInFlight(id, props);
+      // Nothing to undo: deployed code is replaced by deploying other code.
+    },
+  };
+}
+
+/** A later operation on this resource shows the engine recorded its create: the journal entry can go. */
+function settleInFlight(id: string, props: Props): void {
+  const urn = props.__urn;
+  if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
+}
+
+/** Resolves Code Manager's settings and reads the token, so a wrong URL, CA or token fails `preview`. */
+async function checkConnection(inputs: Props): Promise<CheckFailure | undefined> {
+  try {
+    await resolveCodeManagerSettings(connectionOptions(inputs)).token.get();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConnectionSettingsError)) throw error;
+    const setting = error.setting?.split(" ")[0];
+    const property = setting?.startsWith("connection.") ? setting : "connection";
+    return { property, reason: `${error.message} (set it in the resource's connection or in pe:* config)` };
+  }
+}
