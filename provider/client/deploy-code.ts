@@ -223,7 +223,12 @@ export async function deployCode(
   }
 
   // The answer is lost: follow the deploy through /deploys/status until every environment's outcome is known.
-  const why = lost instanceof Error ? lost.message : String(lost);
+  const why =
+    lost instanceof OrchestratorError && lost.status === undefined
+      ? `${lost.code ?? "connection failed"}: ${lost.msg ?? ""}`
+      : lost instanceof Error
+        ? lost.message
+        : String(lost);
   const outcome = await followCodeDeploy(client, names, baseline, {
     ...options,
     startedAt,
