@@ -1,14 +1,23 @@
-import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
+import { CodeDeploy, EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
 
-// The demo `npm run demo` runs against the embedded emulator (scripts/demo.sh sets pe:serviceUrl, pe:cacert and
-// pe:tokenFile). Both requests are PE's own documented examples.
+// The demo `npm run demo` runs against the embedded emulator (scripts/demo.sh sets pe:serviceUrl,
+// pe:codeManagerUrl, pe:cacert and pe:tokenFile). The pipeline: Code Manager deploys production's code, Puppet
+// runs on it, then the canary plan; the requests are PE's own documented examples.
 const nodes = ["node1.example.com", "node2.example.com"];
 
-const deploy = new EnvironmentDeploy("production", {
-  environment: "production",
-  nodes,
-  description: "pulumi-pe-orchestrator demo",
-});
+const code = new CodeDeploy("production", { environments: ["production"] });
+
+// New code runs Puppet again: the deployed commit is the deploy's trigger.
+const deploy = new EnvironmentDeploy(
+  "production",
+  {
+    environment: "production",
+    nodes,
+    description: "pulumi-pe-orchestrator demo",
+    triggers: [code.deploySignatures["production"]],
+  },
+  { dependsOn: code },
+);
 
 // The canary plan runs after the deploy: dependsOn orders jobs that share no outputs.
 const canary = new PlanRun(
@@ -17,6 +26,9 @@ const canary = new PlanRun(
   { dependsOn: deploy },
 );
 
+export const codeDeployState = code.state;
+export const codeDeploySignature = code.deploySignatures["production"];
+export const codeDeployId = code.id;
 export const deployJobId = deploy.jobId;
 export const deployState = deploy.state;
 export const deployNodeStates = deploy.nodeStates;
