@@ -39,6 +39,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A POST's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
+async function readJson(req: IncomingMessage, malformed: (msg: string) => ApiError): Promise<unknown> {
+  const text = await readBody(req);
+  if (req.method !== "POST" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw malformed(`Malformed JSON in request body: ${(err as Error).message}`);
+  }
+}
+
 function faultError(rule: NonNullable<FaultPlan["error"]>): ApiError {
   const headers: Record<string, string> = {};
   if (rule.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rule.retryAfterSeconds);
@@ -78,15 +89,7 @@ async function handle(
       );
     throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
   }
-  const text = await readBody(req);
-  let body: unknown;
-  if (req.method === "POST" && text.trim() !== "") {
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw validationError(`Malformed JSON in request body: ${(err as Error).message}`);
-    }
-  }
+  const body = await readJson(req, validationError);
   const params = (route[1].exec(sub) ?? []).slice(1);
   const base = new URL(opts.baseUrl());
   const hostname = state.world.settings.hostname;
@@ -110,19 +113,7 @@ async function handleCodeManager(opts: ListenerOptions, req: IncomingMessage, ur
       `No route for ${req.method} ${url.pathname}`,
     );
   }
-  const text = await readBody(req);
-  let body: unknown;
-  if (req.method === "POST" && text.trim() !== "") {
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw new ApiError(
-        400,
-        codeManagerKind("json-parse-error"),
-        `Malformed JSON in request body: ${(err as Error).message}`,
-      );
-    }
-  }
+  const body = await readJson(req, (msg) => new ApiError(400, codeManagerKind("json-parse-error"), msg));
   const view = { apiUrl: `${opts.baseUrl()}${CODE_MANAGER_API}`, now: Date.now() };
   return route[2](state, { caller, body, query: url.searchParams, params: [], view });
 }

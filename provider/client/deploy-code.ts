@@ -137,6 +137,17 @@ function fromAnswer(result: CodeDeployResult): EnvironmentCodeDeploy {
   };
 }
 
+/** The outcome of deploys that all ended now. */
+function finished(environments: EnvironmentCodeDeploy[], startedAt: string): CodeDeployOutcome {
+  const ended = Date.now();
+  return {
+    environments,
+    startedAt,
+    finishedAt: new Date(ended).toISOString(),
+    durationSeconds: Math.round(ended - Date.parse(startedAt)) / 1000,
+  };
+}
+
 /** A failure after which the deploy may have been queued: follow it through `/deploys/status`. */
 function outcomeUnknown(error: unknown): boolean {
   if (error instanceof ResponseShapeError) return true;
@@ -173,15 +184,6 @@ export async function deployCode(
       ...before["deploys-status"].failed.map((f) => f.environment),
     ]),
   ];
-  const finish = (environments: EnvironmentCodeDeploy[]): CodeDeployOutcome => {
-    const ended = Date.now();
-    return {
-      environments,
-      startedAt,
-      finishedAt: new Date(ended).toISOString(),
-      durationSeconds: Math.round(ended - started) / 1000,
-    };
-  };
 
   // Progress on the side while the request is held; it stops with the request.
   const progress = new AbortController();
@@ -211,7 +213,7 @@ export async function deployCode(
       { signal, timeoutMs: Math.max(1000, Math.min(options.holdMs ?? 10 * 60_000, deadline - Date.now())) },
     );
     const environments = answer.map(fromAnswer);
-    if (environments.every((e) => !IN_FLIGHT.has(e.status))) return finish(environments);
+    if (environments.every((e) => !IN_FLIGHT.has(e.status))) return finished(environments, startedAt);
     lost = new Error("Code Manager answered before the deploys ended");
   } catch (error) {
     if (signal?.aborted || !outcomeUnknown(error)) throw error;
@@ -261,15 +263,7 @@ export async function followCodeDeploy(
       elapsedMs: Date.now() - started,
       environments: Object.fromEntries(environments.map((e) => [e.environment, e.status])),
     });
-    if (environments.every((e) => !IN_FLIGHT.has(e.status))) {
-      const ended = Date.now();
-      return {
-        environments,
-        startedAt,
-        finishedAt: new Date(ended).toISOString(),
-        durationSeconds: Math.round(ended - started) / 1000,
-      };
-    }
+    if (environments.every((e) => !IN_FLIGHT.has(e.status))) return finished(environments, startedAt);
     if (environments.every((e) => e.status === "unknown") && Date.now() - lostSince > lostAfterMs) {
       throw new CodeDeployWaitError(
         `${options.lostMessage ?? "the code deploy"}: no deploy of ${names.join(", ")} appeared in ` +

@@ -6,23 +6,19 @@ import {
   type CodeDeployProgress,
   CodeDeployWaitError,
   CodeManagerClient,
-  type ConnectionInput,
-  ConnectionSettingsError,
   deployCode,
   type EnvironmentCodeDeploy,
   environmentsFromStatus,
   followCodeDeploy,
   resolveCodeManagerSettings,
 } from "../client";
-import { canonicalJson } from "./canonical-json";
+import { clientCache, connectionOptions, engineLogger } from "./client-cache";
 import { logToEngine } from "./engine-log";
 import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
 import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
 import { JobFailedError } from "./job-failed-error";
-import type { CheckFailure } from "./job-kind";
 import { hashInputs } from "./job-marker";
-import { userInputs } from "./job-resource-provider";
-import { stackConnectionConfig } from "./stack-connection-config";
+import { changedInputs, checkConnection, settleInFlight, userInputs } from "./job-resource-provider";
 import { validateInputs } from "./validate-inputs";
 
 type Props = Record<string, unknown>;
@@ -76,28 +72,10 @@ function idOf(outputs: CodeDeployOutputs): string {
   return ids.length > 0 && ids.every((id) => id !== null) ? ids.join(",") : `started-${outputs.startedAt}`;
 }
 
-function connectionOptions(props: Props) {
-  return {
-    connection: props.connection as ConnectionInput | undefined,
-    config: stackConnectionConfig(),
-    env: process.env,
-  };
-}
-
-/** One client per distinct connection for the life of the provider process (keep-alive across operations). */
-const clients = new Map<string, CodeManagerClient>();
-
-function clientFor(props: Props): CodeManagerClient {
-  const key = canonicalJson([props.connection, stackConnectionConfig()]);
-  let client = clients.get(key);
-  if (!client) {
-    client = new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), {
-      logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
-    });
-    clients.set(key, client);
-  }
-  return client;
-}
+const clientFor = clientCache(
+  (props) =>
+    new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), { logger: engineLogger }),
+);
 
 function progressLine(progress: CodeDeployProgress): string {
   const envs = Object.entries(progress.environments)
@@ -244,7 +222,9 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       const inputs = userInputs(news);
       const { failures, value, hasUnknowns } = validateInputs(codeDeployInputsSchema, inputs);
       if (failures.length === 0 && value && !hasUnknowns) {
-        const failure = await checkConnection(inputs);
+        const failure = await checkConnection(inputs, (props) =>
+          resolveCodeManagerSettings(connectionOptions(props)),
+        );
         if (failure) failures.push(failure);
       }
       return { inputs: news, failures };
@@ -252,10 +232,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
 
     async diff(id: string, olds: Props, news: Props) {
       settleInFlight(id, news);
-      const before = userInputs(olds);
-      const after = userInputs(news);
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const changed = [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]));
+      const changed = changedInputs(olds, news);
       const replaces = changed.filter((key) => (REPLACE_KEYS as readonly string[]).includes(key));
       // Recorded while still deploying: `update` waits for the outcome.
       return {
@@ -343,23 +320,4 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       // Nothing to undo: deployed code is replaced by deploying other code.
     },
   };
-}
-
-/** A later operation on this resource shows the engine recorded its create: the journal entry can go. */
-function settleInFlight(id: string, props: Props): void {
-  const urn = props.__urn;
-  if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
-}
-
-/** Resolves Code Manager's settings and reads the token, so a wrong URL, CA or token fails `preview`. */
-async function checkConnection(inputs: Props): Promise<CheckFailure | undefined> {
-  try {
-    await resolveCodeManagerSettings(connectionOptions(inputs)).token.get();
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ConnectionSettingsError)) throw error;
-    const setting = error.setting?.split(" ")[0];
-    const property = setting?.startsWith("connection.") ? setting : "connection";
-    return { property, reason: `${error.message} (set it in the resource's connection or in pe:* config)` };
-  }
 }

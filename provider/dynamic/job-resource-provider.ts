@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  type ConnectionInput,
+  type ConnectionSettings,
   ConnectionSettingsError,
   JobWaitError,
   OrchestratorClient,
@@ -11,12 +11,12 @@ import {
 import { isTlsTrustError } from "../client/error-hints";
 import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
+import { clientCache, connectionOptions, engineLogger } from "./client-cache";
 import { logToEngine } from "./engine-log";
 import { readInFlight, removeInFlight } from "./in-flight-journal";
 import { JobFailedError } from "./job-failed-error";
 import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
-import { stackConnectionConfig } from "./stack-connection-config";
 import { startOrRecoverJob } from "./start-or-recover-job";
 import { validateInputs } from "./validate-inputs";
 
@@ -32,34 +32,19 @@ export function userInputs(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([key]) => !INTERNAL_KEYS.has(key)));
 }
 
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
-
-/** Resource `connection` input first, then `pe:*` stack config, then the environment and PE's client tools. */
-function connectionSettings(props: Props) {
-  return resolveConnectionSettings({
-    connection: props.connection as ConnectionInput | undefined,
-    config: stackConnectionConfig(),
-    env: process.env,
-  });
+/** The user inputs whose values differ between stored properties and new inputs. */
+export function changedInputs(olds: Props, news: Props): string[] {
+  const before = userInputs(olds);
+  const after = userInputs(news);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]));
 }
 
-/**
- * One client per distinct connection, for the life of the provider process: its keep-alive connections serve
- * every check, create and read of the run instead of a TLS handshake each. (The engine ends the process.)
- */
-const clients = new Map<string, OrchestratorClient>();
+const connectionSettings = (props: Props) => resolveConnectionSettings(connectionOptions(props));
 
-function clientFor(props: Props): OrchestratorClient {
-  const key = canonicalJson([props.connection, stackConnectionConfig()]);
-  let client = clients.get(key);
-  if (!client) {
-    client = new OrchestratorClient(connectionSettings(props), {
-      logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
-    });
-    clients.set(key, client);
-  }
-  return client;
-}
+const clientFor = clientCache(
+  (props) => new OrchestratorClient(connectionSettings(props), { logger: engineLogger }),
+);
 
 function progressLine(typeName: string, jobNoun: string, progress: WaitProgress): string {
   const nodes = Object.entries(progress.nodeStates)
@@ -135,10 +120,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
 
     async diff(id: string, olds: Props, news: Props) {
       settleInFlight(id, news);
-      const before = userInputs(olds);
-      const after = userInputs(news);
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const changed = [...keys].filter((key) => !same(before[key], after[key]));
+      const changed = changedInputs(olds, news);
       const replaceKeys = new Set<string>([...kind.replaceKeys, ADOPT_KEY]);
       const replaces = changed.filter((key) => replaceKeys.has(key));
       // A job recorded while still running (a failed wait, a refresh mid-job) is waited for by `update`.
@@ -205,7 +187,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
  * names this job, the create that started it was recorded, and the entry can go. Until then a crash that lost
  * the create's answer (the engine died, the provider finished the wait) is recovered by the next create.
  */
-function settleInFlight(id: string, props: Props): void {
+export function settleInFlight(id: string, props: Props): void {
   const urn = props.__urn;
   if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
 }
@@ -214,9 +196,12 @@ function settleInFlight(id: string, props: Props): void {
  * Resolves the connection settings and reads the token, so that a wrong URL, CA or token file fails `preview`
  * naming the setting to fix, before any request.
  */
-async function checkConnection(inputs: Props): Promise<CheckFailure | undefined> {
+export async function checkConnection(
+  inputs: Props,
+  resolve: (inputs: Props) => ConnectionSettings = connectionSettings,
+): Promise<CheckFailure | undefined> {
   try {
-    await connectionSettings(inputs).token.get();
+    await resolve(inputs).token.get();
     return undefined;
   } catch (error) {
     if (!(error instanceof ConnectionSettingsError)) throw error;
