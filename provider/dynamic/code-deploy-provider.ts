@@ -10,6 +10,7 @@ import {
   type EnvironmentCodeDeploy,
   environmentsFromStatus,
   followCodeDeploy,
+  OrchestratorError,
   resolveCodeManagerSettings,
 } from "../client";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
@@ -151,8 +152,10 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
     const timeoutMs = inputs.waitTimeoutSeconds === undefined ? undefined : inputs.waitTimeoutSeconds * 1000;
     const inputsHash = hashInputs(inputs, REPLACE_KEYS);
 
+    const what = inputs.environments?.join(", ") ?? "all environments";
     // An interrupted run of this resource sent this deploy: take its outcome instead of deploying again.
     const previous = urn ? readInFlight(urn) : undefined;
+    let taken: { names: string[]; baseline: CodeDeployBaseline } | undefined;
     if (previous && previous.apiUrl === client.apiUrl && previous.inputsHash === inputsHash) {
       const status = await client.deploysStatus();
       const names = inputs.environments ?? [
@@ -160,36 +163,43 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       ];
       const baseline = baselineFrom(names, previous.startedAt);
       if (environmentsFromStatus(status, names, baseline).some((e) => e.status !== "unknown")) {
+        taken = { names, baseline };
         void logToEngine(
           `${TYPE}: took the code deploy started by an interrupted run at ${previous.startedAt} instead of deploying again`,
           { urn, severity: "warning" },
         );
-        return followCodeDeploy(client, names, baseline, {
-          startedAt: previous.startedAt,
-          timeoutMs,
-          onProgress,
-        });
       }
     }
-    const entry = {
-      urn: urn ?? "",
-      apiUrl: client.apiUrl,
-      inputsHash,
-      attempt: randomUUID(),
-      startedAt: new Date().toISOString(),
+    const entry =
+      taken && previous
+        ? previous
+        : {
+            urn: urn ?? "",
+            apiUrl: client.apiUrl,
+            inputsHash,
+            attempt: randomUUID(),
+            startedAt: new Date().toISOString(),
+          };
+    // Until a later operation shows the engine recorded this resource (settleInFlight), the entry stays: a crash
+    // before that is recovered by the next create. It names the resource id, so that operation can settle it.
+    const record = (outputs: CodeDeployOutputs) => {
+      if (urn) writeInFlight({ ...entry, jobId: idOf(outputs) });
     };
-    if (urn) writeInFlight(entry);
-    void logToEngine(`${TYPE}: deploying ${inputs.environments?.join(", ") ?? "all environments"}`, {
-      urn,
-      ephemeral: true,
-    });
+    if (urn && !taken) writeInFlight(entry);
+    if (!taken) void logToEngine(`${TYPE}: deploying ${what}`, { urn, ephemeral: true });
     try {
-      const outcome = await deployCode(
-        client,
-        { environments: inputs.environments, deployAll: inputs.deployAll },
-        { timeoutMs, onProgress },
-      );
-      if (urn) writeInFlight({ ...entry, jobId: idOf(outputsOf(outcome)) });
+      const outcome = taken
+        ? await followCodeDeploy(client, taken.names, taken.baseline, {
+            startedAt: entry.startedAt,
+            timeoutMs,
+            onProgress,
+          })
+        : await deployCode(
+            client,
+            { environments: inputs.environments, deployAll: inputs.deployAll },
+            { timeoutMs, onProgress },
+          );
+      record(outputsOf(outcome));
       if (outcome.recoveredFromStatus) {
         void logToEngine(
           `${TYPE}: the deploy request's answer was lost (${outcome.recoveredFromStatus}); its outcome was read from /deploys/status`,
@@ -201,18 +211,21 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       if (error instanceof CodeDeployWaitError && error.reason === "deadline") {
         // Recorded while deploying: the next `up` waits for it (update) instead of deploying again.
         const outputs = outputsOf({ environments: error.environments, startedAt: error.startedAt });
+        record(outputs);
         throw new JobFailedError(
           `${TYPE}: ${error.message} (waitTimeoutSeconds: ${inputs.waitTimeoutSeconds}; raise it if deploys need longer)`,
           idOf(outputs),
           { ...props, ...outputs },
         );
       }
-      // Nothing was deployed (refused, or it never reached Code Manager): no interrupted deploy to take over.
-      if (urn) removeInFlight(urn);
+      // Refused, or it never reached Code Manager: nothing to take over. Otherwise the entry stays, and the next
+      // create takes the deploy if /deploys/status shows one.
+      const nothingDeployed =
+        (error instanceof CodeDeployWaitError && error.reason === "lost") ||
+        (error instanceof OrchestratorError && error.status !== undefined && error.status < 500);
+      if (urn && nothingDeployed) removeInFlight(urn);
       throw error instanceof Error
-        ? new Error(`${TYPE} of ${inputs.environments?.join(", ") ?? "all environments"}: ${error.message}`, {
-            cause: error,
-          })
+        ? new Error(`${TYPE} of ${what}: ${error.message}`, { cause: error })
         : error;
     }
   };

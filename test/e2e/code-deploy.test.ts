@@ -179,3 +179,54 @@ describe("CodeDeploy through the real engine against the emulator's Code Manager
     assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
   });
 });
+
+describe("CodeDeploy past its waitTimeoutSeconds: recorded while deploying, the next up waits for it", function () {
+  this.timeout(5 * 60 * 1000);
+
+  it("fails at the deadline saying the deploy goes on, then the next up records how it ended, with no second deploy", async () => {
+    // 300 world seconds at time scale 100: a 3 s deploy against a 1 s wait.
+    const { emu, stack } = await emulatorStack({
+      project: "codedeadline",
+      files: {
+        "index.ts": `
+import { CodeDeploy } from "pulumi-pe-orchestrator";
+const code = new CodeDeploy("code", { environments: ["production"], waitTimeoutSeconds: 1 });
+export const state = code.state;
+export const deploySignatures = code.deploySignatures;
+`,
+      },
+      emulator: { world: { environments: [{ name: "production" }], settings: { codeDeploySeconds: 300 } } },
+    });
+    try {
+      await stack.setConfig("pe:codeManagerUrl", emu.url);
+      const first = await stack.up();
+      assert.notEqual(first.code, 0);
+      assert.match(
+        first.stdout,
+        /production \(deploying\) did not finish before the wait deadline; Code Manager cannot stop a deploy, so it goes on \(waitTimeoutSeconds: 1/,
+      );
+      const recorded = (await stack.exportState()).deployment.resources?.find((r) =>
+        r.type.endsWith(":CodeDeploy"),
+      );
+      assert.equal(recorded?.outputs?.state, "deploying");
+
+      const second = await stack.up();
+      assert.equal(second.code, 0, second.stdout + second.stderr);
+      const outputs = await stack.outputs();
+      assert.equal(outputs.state, "complete");
+      assert.deepEqual(Object.keys(outputs.deploySignatures as object), ["production"]);
+      const posts = () => emu.requests.filter((r) => r.method === "POST" && r.path === DEPLOYS).length;
+      assert.equal(posts(), 1, "no second deploy");
+
+      // Once recorded, nothing is left to take over: after destroy, the same program deploys afresh.
+      assert.equal((await stack.destroy()).code, 0);
+      const third = await stack.up();
+      assert.doesNotMatch(third.stdout, /interrupted run/);
+      await new Promise((resolve) => setTimeout(resolve, 3500)); // the emulator logs the held request when it ends
+      assert.equal(posts(), 2, "a fresh deploy");
+    } finally {
+      await stack.remove();
+      await emu.stop();
+    }
+  });
+});
