@@ -169,6 +169,26 @@ describe("CodeManagerClient and deployCode against the emulator", function () {
     assert.ok(!error.message.includes("viewer-token"));
   });
 
+  it("a held request that times out (a proxy's idle limit) is followed through /deploys/status, not re-sent", async () => {
+    const slow = await startTestEmulator({
+      timeScale: 100,
+      world: { environments: [{ name: "production" }], settings: { codeDeploySeconds: 200 } },
+    });
+    try {
+      const outcome = await deployCode(
+        cmClient(slow),
+        { environments: ["production"] },
+        { holdMs: 1000, pollMs: 100 },
+      );
+      assert.match(outcome.recoveredFromStatus ?? "", /ETIMEDOUT/);
+      assert.equal(outcome.environments[0].status, "complete");
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the held request is logged when it ends
+      assert.equal(posts(slow), 1);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("at the deadline the wait ends with the environment's status (Code Manager cannot stop a deploy)", async () => {
     const slow = await startTestEmulator({
       timeScale: 100,
