@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   type CodeDeployBaseline,
-  type CodeDeployOutcome,
   type CodeDeployProgress,
   CodeDeployWaitError,
   CodeManagerClient,
@@ -14,6 +13,7 @@ import {
   resolveCodeManagerSettings,
 } from "../client";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
+import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
 import { logToEngine } from "./engine-log";
 import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
 import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
@@ -27,51 +27,6 @@ type Props = Record<string, unknown>;
 const TYPE = "CodeDeploy";
 /** Inputs that change what is deployed: a change replaces the resource (a new code deploy). */
 const REPLACE_KEYS = ["environments", "deployAll", "expectedSignature", "triggers"] as const;
-
-/** What a CodeDeploy records: one entry per environment plus the commits deployed, for `triggers` downstream. */
-export interface CodeDeployOutputs {
-  /** `complete` (every environment deployed), `failed` (one or more failed), `deploying` (recorded mid-deploy). */
-  state: "complete" | "failed" | "deploying";
-  deploys: EnvironmentCodeDeploy[];
-  /** The commit deployed per environment, e.g. `{ production: "482f8d3a…" }` (complete environments only). */
-  deploySignatures: Record<string, string>;
-  startedAt: string;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-}
-
-function outputsOf(
-  outcome: Pick<CodeDeployOutcome, "environments" | "startedAt"> & Partial<CodeDeployOutcome>,
-) {
-  const deploys = outcome.environments;
-  const state: CodeDeployOutputs["state"] = deploys.some((d) => d.status === "failed")
-    ? "failed"
-    : deploys.every((d) => d.status === "complete")
-      ? "complete"
-      : "deploying";
-  const outputs: CodeDeployOutputs = {
-    state,
-    deploys,
-    deploySignatures: Object.fromEntries(
-      deploys.flatMap((d) =>
-        d.status === "complete" && d.deploySignature ? [[d.environment, d.deploySignature]] : [],
-      ),
-    ),
-    startedAt: outcome.startedAt,
-    finishedAt: state === "deploying" ? null : (outcome.finishedAt ?? null),
-    durationSeconds: state === "deploying" ? null : (outcome.durationSeconds ?? null),
-  };
-  return outputs;
-}
-
-/**
- * The resource id: Code Manager's queue ids joined ("12" or "12,13"), which name the deploys in its logs. When
- * they are unknown (the answer was lost and the outcome read from /deploys/status) the start time stands in.
- */
-function idOf(outputs: CodeDeployOutputs): string {
-  const ids = outputs.deploys.map((d) => d.id);
-  return ids.length > 0 && ids.every((id) => id !== null) ? ids.join(",") : `started-${outputs.startedAt}`;
-}
 
 const clientFor = clientCache(
   (props) =>
@@ -96,13 +51,12 @@ function failureHint(deploy: EnvironmentCodeDeploy): string {
 
 /** Throws when the outcome fails the operation: a failed environment, or a commit other than the expected one. */
 function checkOutcome(
-  inputs: Props,
+  parsed: CodeDeployInputs,
   outputs: CodeDeployOutputs,
   id: string,
   props: Props,
   when: string,
 ): void {
-  const parsed = inputs as CodeDeployInputs;
   const failed = outputs.deploys.filter((d) => d.status === "failed");
   if (failed.length > 0 && parsed.failOnJobFailure !== false) {
     const what = failed
@@ -127,8 +81,8 @@ function checkOutcome(
     const what = other.map((d) => `${d.environment} at ${d.deploySignature}`).join(", ");
     throw new JobFailedError(
       `${TYPE}: Code Manager deployed ${what}, not the expected commit ${expected} (expectedSignature): the branch ` +
-        "moved since that commit was chosen. Deploy it again once the branch points at the commit you want, or set " +
-        "expectedSignature to the deployed one.",
+        "moved since that commit was chosen. Once the branch points at the commit you want, change triggers to " +
+        "deploy again, or set expectedSignature to the deployed commit.",
       id,
       { ...props, ...outputs },
     );
