@@ -32,6 +32,7 @@ export class Auth {
         nodes: [],
         viewNodeData: true,
         viewNodeGroups: true,
+        codeDeploy: [],
       },
     };
     for (const user of [admin, ...world.users]) {
@@ -77,7 +78,11 @@ function ownerOf(user: WorldUser): Record<string, unknown> {
 }
 
 /** Permission checks; a superuser may do anything. */
-export function may(user: WorldUser, what: "deploy" | "plans" | "tasks" | "nodes", name: string): boolean {
+export function may(
+  user: WorldUser,
+  what: "deploy" | "plans" | "tasks" | "nodes" | "codeDeploy",
+  name: string,
+): boolean {
   return user.permissions.superuser || matchesAny(user.permissions[what], name);
 }
 

@@ -26,6 +26,10 @@ import { resolveTargets } from "./resolve-targets";
 import { msOf, plannedRun, TASK_CONCURRENCY } from "./planned-run";
 import { type PlannedRun, placeNodes } from "./schedule-nodes";
 
+/** Real ms until the environment's code deploys (queued or running) end: PE holds jobs and plans until then. */
+const codeDeployWait = (state: EmulatorState, environment: string, now: number) =>
+  state.codeManager.deploys.busyUntil(environment, now) - now;
+
 function requireEnvironment(state: EmulatorState, environment: string): void {
   if (!state.world.environments.some((e) => e.name === environment)) throw unknownEnvironment(environment);
 }
@@ -163,6 +167,11 @@ function createJob(
 ): Handled {
   const slots = concurrency ?? (type === "task" ? TASK_CONCURRENCY : state.world.settings.concurrency);
   const nodes = placeNodes(runs, slots);
+  // Runs start once the environment's code deploy is over (their nodes stay `new` until then).
+  const wait = codeDeployWait(state, environment, ctx.view.now);
+  if (wait > 0)
+    for (const n of nodes)
+      if (n.start !== null) Object.assign(n, { start: n.start + wait, end: n.end + wait });
   const job = state.store.addJob((name, eventBase) => ({
     name,
     type,
@@ -221,7 +230,8 @@ export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
     userdata: body.userdata ?? {},
     createdAt: ctx.view.now,
     eventBase,
-    pendingMs: msOf(state, plan.pendingSeconds),
+    // A plan job sits in `pending` while code deploys to its environment run, as in PE.
+    pendingMs: msOf(state, plan.pendingSeconds) + codeDeployWait(state, body.environment, ctx.view.now),
     runMs: msOf(state, plan.seconds),
     timeoutMs: timeout === null ? null : msOf(state, timeout),
     timeoutSeconds: timeout,

@@ -155,6 +155,7 @@ export const defaultWorld: WorldInput = {
         nodes: ["node1.example.com", "node2.example.com"],
         viewNodeData: true,
         viewNodeGroups: true,
+        codeDeploy: ["production"],
       },
     },
     {
@@ -169,4 +170,12 @@ export const defaultWorld: WorldInput = {
       permissions: { superuser: true },
     },
   ],
+  // Code Manager's control repo: one branch per environment (a branch the repo lacks fails its code deploy).
+  controlRepo: {
+    branches: {
+      production: "482f8d3adc76b5197306c5d4c8aa32aa8315694b",
+      development: "9b1f3c5e7a2d4f6b8c0e1a3b5d7f9e2c4a6b8d0f",
+      "test-env-1": "0c2e4a6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c",
+    },
+  },
 };

@@ -1,4 +1,6 @@
 import type { Auth, Caller } from "./auth";
+import type { CodeDeployStore } from "./code-manager/code-deploy-store";
+import type { ControlRepo } from "./code-manager/control-repo";
 import type { JobStore } from "./job-store";
 import type { ViewContext } from "./job-views";
 import type { EventsFault, World, WorldNode } from "./world-schema";
@@ -12,6 +14,8 @@ export interface EmulatorState {
   auth: Auth;
   /** World seconds per real second. */
   timeScale: number;
+  /** Code Manager: the control repo it deploys from and its deploys. */
+  codeManager: { repo: ControlRepo; deploys: CodeDeployStore };
 }
 
 /** One authenticated API request. */

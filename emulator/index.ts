@@ -7,6 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Auth } from "./auth";
 import { serverCredentials } from "./certificates";
+import { CodeDeployStore } from "./code-manager/code-deploy-store";
+import { CODE_MANAGER_API } from "./code-manager/code-manager-routes";
+import { ControlRepo } from "./code-manager/control-repo";
 import { defaultWorld } from "./default-world";
 import { FaultInjector } from "./fault-injector";
 import type { EmulatorState } from "./handler-types";
@@ -44,6 +47,8 @@ export interface Emulator {
   url: string;
   /** url + "/orchestrator/v1". */
   apiUrl: string;
+  /** url + "/code-manager/v1": Code Manager on the same server (PE serves it on port 8170). */
+  codeManagerUrl: string;
   /** PEM of the CA that signed the server certificate ("" with http). */
   caPem: string;
   /** Path of ca.pem ("" with http). */
@@ -57,6 +62,8 @@ export interface Emulator {
   setFaults(faults: Faults | FaultsInput): void;
   /** Makes a token expired from now on. */
   expireToken(token: string): void;
+  /** Moves a control-repo branch to a commit (a push): the next code deploy of that environment deploys it. */
+  setBranch(branch: string, sha: string): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     auth: new Auth(world, adminToken),
     nodes: new Map(world.nodes.map((n) => [n.certname, n])),
     timeScale,
+    codeManager: { repo: new ControlRepo(world), deploys: CodeDeployStore.load(stateDir) },
   };
   const faults = new FaultInjector(world.faults);
   const requests: RequestLogEntry[] = [];
@@ -113,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     apiUrl: `${url}/orchestrator/v1`,
+    codeManagerUrl: `${url}${CODE_MANAGER_API}`,
     caPem: creds?.caPem ?? "",
     caFile: creds?.caFile ?? "",
     stateDir,
@@ -120,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests,
     setFaults: (f) => faults.set(f),
     expireToken: (token) => state.auth.expireToken(token),
+    setBranch: (branch, sha) => state.codeManager.repo.setBranch(branch, sha),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, orchestratorKind, validationError } from "./api-error";
+import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "./code-manager/code-manager-routes";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
 import { serviceRoutes } from "./service-routes";
@@ -38,6 +39,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A POST's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
+async function readJson(req: IncomingMessage, malformed: (msg: string) => ApiError): Promise<unknown> {
+  const text = await readBody(req);
+  if (req.method !== "POST" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw malformed(`Malformed JSON in request body: ${(err as Error).message}`);
+  }
+}
+
 function faultError(rule: NonNullable<FaultPlan["error"]>): ApiError {
   const headers: Record<string, string> = {};
   if (rule.retryAfterSeconds !== undefined) headers["Retry-After"] = String(rule.retryAfterSeconds);
@@ -60,6 +72,7 @@ async function handle(
   const path = url.pathname;
   if (req.method === "GET" && path === "/status/v1/simple/orchestrator-service")
     return { status: 200, body: "running" };
+  if (path.startsWith(`${CODE_MANAGER_API}/`)) return handleCodeManager(opts, req, url);
   const service = serviceRoutes.find(({ prefix }) => path.startsWith(`${prefix}/`) || path === prefix);
   if (!service) throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
   const { state } = opts;
@@ -76,15 +89,7 @@ async function handle(
       );
     throw new ApiError(404, orchestratorKind("not-found"), `No such resource: ${path}`);
   }
-  const text = await readBody(req);
-  let body: unknown;
-  if (req.method === "POST" && text.trim() !== "") {
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw validationError(`Malformed JSON in request body: ${(err as Error).message}`);
-    }
-  }
+  const body = await readJson(req, validationError);
   const params = (route[1].exec(sub) ?? []).slice(1);
   const base = new URL(opts.baseUrl());
   const hostname = state.world.settings.hostname;
@@ -93,6 +98,26 @@ async function handle(
   state.store.advance(view.now);
   const events = opts.faults.events();
   return route[2](state, { caller, body, query: url.searchParams, params, view, events });
+}
+
+/** Code Manager (PE serves it on port 8170; here on the same server): same auth, body rules and faults. */
+async function handleCodeManager(opts: ListenerOptions, req: IncomingMessage, url: URL): Promise<Handled> {
+  const { state } = opts;
+  const caller = state.auth.authenticate(req, url.searchParams);
+  const sub = url.pathname.slice(CODE_MANAGER_API.length);
+  const matching = codeManagerRoutes.filter(([, pattern]) => pattern.test(sub));
+  const route = matching.find(([method]) => method === req.method);
+  if (!route) {
+    const status = matching.length > 0 ? 405 : 404;
+    throw new ApiError(
+      status,
+      codeManagerKind(status === 405 ? "method-not-allowed" : "not-found"),
+      `No route for ${req.method} ${url.pathname}`,
+    );
+  }
+  const body = await readJson(req, (msg) => new ApiError(400, codeManagerKind("json-parse-error"), msg));
+  const view = { apiUrl: `${opts.baseUrl()}${CODE_MANAGER_API}`, now: Date.now() };
+  return route[2](state, { caller, body, query: url.searchParams, params: [], view });
 }
 
 async function send(

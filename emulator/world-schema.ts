@@ -149,6 +149,8 @@ export const PermissionsSchema = z.strictObject({
   viewNodeData: z.boolean().default(false),
   /** RBAC "Node groups: View": may read the classifier's `/classifier-api/v1/groups`. */
   viewNodeGroups: z.boolean().default(false),
+  /** Environment globs the user may deploy code to with Code Manager ("Puppet Environment: Deploy code"). */
+  codeDeploy: globs.default([]),
 });
 
 export const UserSchema = z.strictObject({
@@ -215,6 +217,20 @@ export const SettingsSchema = z.strictObject({
   defaultPlanTimeout: seconds.optional(),
   /** Most events one events page holds. */
   eventsPageSize: z.number().int().positive().default(1000),
+  /** World seconds one Code Manager deploy of an environment takes. */
+  codeDeploySeconds: seconds.default(10),
+});
+
+const commitSha = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character hex commit SHA");
+
+/**
+ * The control repository Code Manager deploys from: each branch is an environment. Either `branches` (moved
+ * while the emulator runs with `emulator.setBranch`) or `git`, the path of a real repository whose branch heads
+ * are read at every deploy (so `git commit` there moves them). Absent: one branch per world environment.
+ */
+export const ControlRepoSchema = z.strictObject({
+  branches: z.record(z.string().regex(/^[\w-]+$/), commitSha).default({}),
+  git: z.string().min(1).optional(),
 });
 
 export const WorldSchema = z.strictObject({
@@ -226,6 +242,7 @@ export const WorldSchema = z.strictObject({
   tasks: z.array(TaskSchema).default([]),
   users: z.array(UserSchema).default([]),
   faults: FaultsSchema.default(FaultsSchema.parse({})),
+  controlRepo: ControlRepoSchema.optional(),
 });
 
 /** A world as written (defaults optional). */
@@ -241,3 +258,4 @@ export type FaultsInput = z.input<typeof FaultsSchema>;
 export type Faults = z.infer<typeof FaultsSchema>;
 export type FaultRule = z.infer<typeof FaultRuleSchema>;
 export type EventsFault = Pick<Faults, "events" | "eventsAheadMs">;
+export type ControlRepo = z.infer<typeof ControlRepoSchema>;

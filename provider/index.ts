@@ -13,3 +13,10 @@ export {
 } from "./resources/environment-deploy";
 export { type PlanError, PlanRun, type PlanRunArgs } from "./resources/plan-run";
 export { type TaskNodeSummary, TaskRun, type TaskRunArgs } from "./resources/task-run";
+export {
+  CodeDeploy,
+  type CodeDeployArgs,
+  type CodeDeployError,
+  type CodeDeployFileSync,
+  type EnvironmentCodeDeploy,
+} from "./resources/code-deploy";

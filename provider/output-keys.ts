@@ -19,4 +19,15 @@ export const DEPLOY_OUTPUT_KEYS = [
 /** A task run reports what a deploy does; its node results also carry each node's task output. */
 export const TASK_OUTPUT_KEYS = DEPLOY_OUTPUT_KEYS;
 export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error", "taskJobIds"] as const;
-export const ALL_OUTPUT_KEYS: readonly string[] = [...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS])];
+/** CodeDeploy: no job; one Code Manager deploy per environment (`deploys`, as `environments` is the input). */
+export const CODE_DEPLOY_OUTPUT_KEYS = [
+  "state",
+  "deploys",
+  "deploySignatures",
+  "startedAt",
+  "finishedAt",
+  "durationSeconds",
+] as const;
+export const ALL_OUTPUT_KEYS: readonly string[] = [
+  ...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS, ...CODE_DEPLOY_OUTPUT_KEYS]),
+];

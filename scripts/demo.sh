@@ -113,6 +113,7 @@ fi
 start_emulator
 pulumi config set-all --config-file "$config_file" \
   --plaintext "pe:serviceUrl=$(cat "$demo_dir/emulator.url")" \
+  --plaintext "pe:codeManagerUrl=$(cat "$demo_dir/emulator.url")" \
   --plaintext "pe:cacert=$demo_dir/emulator/ca.pem" \
   --plaintext "pe:tokenFile=$demo_dir/emulator/token" \
   --plaintext "pe:puppetdbUrl=$(cat "$demo_dir/emulator.url")" \
@@ -124,6 +125,7 @@ pulumi stack output --json --non-interactive | node -e '
   const o = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
   const json = (v) => JSON.stringify(v);
   console.log("== Demo results");
+  console.log(`CodeDeploy production: deploy ${o.codeDeployId}, state ${o.codeDeployState}, commit ${o.codeDeploySignature}`);
   console.log(`EnvironmentDeploy production: job ${o.deployJobId}, state ${o.deployState}, nodes ${json(o.deployNodeStates)}`);
   console.log(`  ${o.deployJobUrl}`);
   console.log(`PlanRun canary: plan job ${o.planJobId}, state ${o.planState}`);

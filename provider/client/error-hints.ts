@@ -81,6 +81,9 @@ export function hintFor(c: HintContext): string | undefined {
 }
 
 function permissionFor(path: string): string {
+  if (path.startsWith("/deploys")) {
+    return '"Puppet Environment: Deploy code" for these environments (grant it to the user\'s role in the PE console: Access control > User roles)';
+  }
   if (path.startsWith("/command/deploy")) {
     return '"Puppet agent: Run Puppet on agent nodes" (and "Job orchestrator: Start, stop and view jobs"), or may not act on these nodes';
   }

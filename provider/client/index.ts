@@ -1,5 +1,19 @@
 // Public surface of the orchestrator client. No Pulumi imports here: the resources build on this.
 export { calculateRetryDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./calculate-retry-delay";
+export { CodeManagerClient } from "./code-manager-client";
+export * from "./code-manager-schemas";
+export {
+  baselineOf,
+  type CodeDeployBaseline,
+  type CodeDeployOutcome,
+  type CodeDeployProgress,
+  CodeDeployWaitError,
+  type DeployCodeOptions,
+  deployCode,
+  type EnvironmentCodeDeploy,
+  environmentsFromStatus,
+  followCodeDeploy,
+} from "./deploy-code";
 export {
   ConnectionSettingsError,
   type JobKind,
@@ -42,6 +56,7 @@ export {
   connectionInputSchema,
   describeConnectionSettings,
   type ResolveConnectionOptions,
+  resolveCodeManagerSettings,
   resolveConnectionSettings,
 } from "./resolve-connection-settings";
 export * from "./schemas";

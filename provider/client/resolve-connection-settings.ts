@@ -4,12 +4,19 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ConnectionSettingsError } from "./errors";
 import { formatIssues } from "./format-issues";
-import { isLoopbackHost, normalizeServiceUrl, type ServiceUrl } from "./normalize-service-url";
+import {
+  isLoopbackHost,
+  normalizeCodeManagerUrl,
+  normalizeServiceUrl,
+  type ServiceUrl,
+} from "./normalize-service-url";
 import { fileTokenSource, staticTokenSource, type TokenSource } from "./token-source";
 
 /** The settings a resource's `connection` input and the `pe:` stack config namespace may hold. */
 export const connectionInputSchema = z.strictObject({
   serviceUrl: z.string().min(1).optional(),
+  /** Code Manager: `https://host:8170`, with or without `/code-manager/v1`; default the orchestrator's host on 8170. */
+  codeManagerUrl: z.string().min(1).optional(),
   token: z.string().min(1).optional(),
   tokenFile: z.string().min(1).optional(),
   cacert: z.string().min(1).optional(),
@@ -33,6 +40,8 @@ export interface ResolveConnectionOptions {
   homeDir?: string;
   /** defaults to /etc/puppetlabs/client-tools/orchestrator.conf */
   systemConfigFile?: string;
+  /** defaults to /etc/puppetlabs/client-tools/puppet-code.conf (Code Manager's client tools config) */
+  codeSystemConfigFile?: string;
   /** defaults to /etc/puppetlabs/client-tools/puppetdb.conf */
   systemPuppetdbConfigFile?: string;
 }
@@ -55,10 +64,13 @@ export interface ConnectionSettings {
   puppetdb: ResolvedSetting<string>;
   /** the node classifier's base URL (`https://host:4433`, no path) */
   classifier: ResolvedSetting<string>;
+  /** which PE service these settings reach (default the orchestrator) */
+  api?: "orchestrator" | "code-manager";
 }
 
 const ENV = {
   serviceUrl: "PE_ORCHESTRATOR_URL",
+  codeManagerUrl: "PE_CODE_MANAGER_URL",
   token: "PE_TOKEN",
   tokenFile: "PE_TOKEN_FILE",
   cacert: "PE_CACERT",
@@ -66,6 +78,10 @@ const ENV = {
   classifierUrl: "PE_CLASSIFIER_URL",
 };
 const CONF_KEYS = { serviceUrl: "service-url", cacert: "cacert", tokenFile: "token-file" } as const;
+/** puppet-code.conf's `service-url` is Code Manager's. */
+const CODE_CONF_KEYS = { codeManagerUrl: "service-url", cacert: "cacert", tokenFile: "token-file" } as const;
+/** The port PE serves Code Manager on. */
+const CODE_MANAGER_PORT = "8170";
 
 interface Candidate {
   values: () => ConnectionInput;
@@ -81,10 +97,65 @@ interface Candidate {
  * given on the resource beats a token in stack config.
  */
 export function resolveConnectionSettings(options: ResolveConnectionOptions = {}): ConnectionSettings {
+  const { levels, userConf, home, first } = settingLevels(options, false);
+  const url = first("serviceUrl");
+  if (!url) {
+    throw new ConnectionSettingsError(
+      `no orchestrator URL: set pe:serviceUrl (or connection.serviceUrl, PE_ORCHESTRATOR_URL, or service-url in ${userConf})`,
+      "pe:serviceUrl",
+    );
+  }
+  return resolveRest(levels, home, first, checkedUrl(url, normalizeServiceUrl), "orchestrator");
+}
+
+/**
+ * The settings of Code Manager (port 8170, `/code-manager/v1`): its URL from `codeManagerUrl` at every level
+ * (`connection.codeManagerUrl`, `pe:codeManagerUrl`, `PE_CODE_MANAGER_URL`, `service-url` in puppet-code.conf),
+ * else the orchestrator's host on port 8170. Token and CA resolve as for the orchestrator, with puppet-code.conf
+ * read before orchestrator.conf.
+ */
+export function resolveCodeManagerSettings(options: ResolveConnectionOptions = {}): ConnectionSettings {
+  const { levels, home, first } = settingLevels(options, true);
+  const own = first("codeManagerUrl");
+  let url: { value: string; from: string } | undefined =
+    own === undefined ? undefined : { value: String(own.value), from: own.from };
+  if (!url) {
+    const orchestrator = first("serviceUrl");
+    if (!orchestrator) {
+      throw new ConnectionSettingsError(
+        "no Code Manager URL: set pe:codeManagerUrl (or connection.codeManagerUrl, PE_CODE_MANAGER_URL, " +
+          "service-url in puppet-code.conf), or pe:serviceUrl to use the orchestrator's host on port 8170",
+        "pe:codeManagerUrl",
+      );
+    }
+    const derived = checkedUrl(orchestrator, normalizeServiceUrl);
+    const at = new URL(derived.value.baseUrl);
+    at.port = CODE_MANAGER_PORT;
+    url = { value: at.origin, from: `${orchestrator.from} (its host on port ${CODE_MANAGER_PORT})` };
+  }
+  return resolveRest(levels, home, first, checkedUrl(url, normalizeCodeManagerUrl), "code-manager");
+}
+
+type First = <K extends keyof ConnectionInput>(
+  key: K,
+) => { value: NonNullable<ConnectionInput[K]>; from: string } | undefined;
+
+/** The sources of settings, first hit wins; `code`: Code Manager's puppet-code.conf files come first. */
+function settingLevels(options: ResolveConnectionOptions, code: boolean) {
   const env = options.env ?? process.env;
   const home = options.homeDir ?? homedir();
   const userConf = join(home, ".puppetlabs", "client-tools", "orchestrator.conf");
   const systemConf = options.systemConfigFile ?? "/etc/puppetlabs/client-tools/orchestrator.conf";
+  const codeConfs = code
+    ? [
+        lazyConf(join(home, ".puppetlabs", "client-tools", "puppet-code.conf"), home, CODE_CONF_KEYS),
+        lazyConf(
+          options.codeSystemConfigFile ?? "/etc/puppetlabs/client-tools/puppet-code.conf",
+          home,
+          CODE_CONF_KEYS,
+        ),
+      ]
+    : [];
 
   const levels: Candidate[] = [
     { values: constant(parseInput(options.connection, "connection")), name: (k) => `connection.${k}` },
@@ -92,6 +163,7 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
     {
       values: constant({
         serviceUrl: env[ENV.serviceUrl] || undefined,
+        codeManagerUrl: env[ENV.codeManagerUrl] || undefined,
         token: env[ENV.token] || undefined,
         tokenFile: env[ENV.tokenFile] || undefined,
         cacert: env[ENV.cacert] || undefined,
@@ -101,33 +173,34 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
       name: (k) => ENV[k as keyof typeof ENV] ?? k,
     },
     // client-tools files are read only when a setting falls through to them
-    lazyConf(userConf, home),
-    lazyConf(systemConf, home),
+    ...codeConfs,
+    lazyConf(userConf, home, CONF_KEYS),
+    lazyConf(systemConf, home, CONF_KEYS),
     // PuppetDB's own client-tools file (`puppet query` reads it): only its server URL is used here
     puppetdbConf(join(home, ".puppetlabs", "client-tools", "puppetdb.conf")),
     puppetdbConf(options.systemPuppetdbConfigFile ?? "/etc/puppetlabs/client-tools/puppetdb.conf"),
   ];
 
-  const first = <K extends keyof ConnectionInput>(key: K) => {
+  const first: First = (key) => {
     for (const level of levels) {
       if (level.holds && !level.holds.has(key)) continue;
       const value = level.values()[key];
       if (value !== undefined)
-        return { value: value as NonNullable<ConnectionInput[K]>, from: level.name(key) };
+        return { value: value as NonNullable<ConnectionInput[typeof key]>, from: level.name(key) };
     }
     return undefined;
   };
+  return { levels, userConf, home, first };
+}
 
-  const url = first("serviceUrl");
-  if (!url) {
-    throw new ConnectionSettingsError(
-      `no orchestrator URL: set pe:serviceUrl (or connection.serviceUrl, PE_ORCHESTRATOR_URL, or service-url in ${userConf})`,
-      "pe:serviceUrl",
-    );
-  }
+/** A URL setting parsed by `normalize`; plain http:// only to loopback. Errors name the setting. */
+function checkedUrl(
+  url: { value: unknown; from: string },
+  normalize: (input: string) => ServiceUrl,
+): { value: ServiceUrl; from: string } {
   let service: ServiceUrl;
   try {
-    service = normalizeServiceUrl(String(url.value));
+    service = normalize(String(url.value));
   } catch (error) {
     throw new ConnectionSettingsError(`${url.from}: ${(error as Error).message}`, url.from);
   }
@@ -138,7 +211,17 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
       url.from,
     );
   }
+  return { value: service, from: url.from };
+}
 
+/** Token, TLS and CA: the same for both services. */
+function resolveRest(
+  levels: Candidate[],
+  home: string,
+  first: First,
+  service: { value: ServiceUrl; from: string },
+  api: "orchestrator" | "code-manager",
+): ConnectionSettings {
   let token: TokenSource | undefined;
   for (const level of levels) {
     if (level.holds && !level.holds.has("token") && !level.holds.has("tokenFile")) continue;
@@ -190,11 +273,13 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
     }
   }
 
+  // PuppetDB and the classifier (what preview reads) live on the primary too, on their own ports.
   const sideService = (key: "puppetdbUrl" | "classifierUrl", port: number, suffix: RegExp) => {
     const setting = first(key);
     if (!setting) {
-      const base = `${service.protocol}//${service.hostname.includes(":") ? `[${service.hostname}]` : service.hostname}:${port}`;
-      return { value: base, from: `default (the orchestrator's host, port ${port})` };
+      const { protocol, hostname } = service.value;
+      const base = `${protocol}//${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+      return { value: base, from: `default (the ${api}'s host, port ${port})` };
     }
     try {
       const { baseUrl, hostname, protocol } = normalizeServiceUrl(String(setting.value));
@@ -209,11 +294,12 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
   return {
     puppetdb: sideService("puppetdbUrl", 8081, /\/pdb(\/query(\/v4)?)?$/),
     classifier: sideService("classifierUrl", 4433, /\/classifier-api(\/v1)?$/),
-    service: { value: service, from: url.from },
+    service,
     token,
     cacert,
     insecure,
     cacertSettingNames: cacert ? cacert.from : `pe:cacert (or connection.cacert, PE_CACERT)`,
+    api,
   };
 }
 
@@ -228,7 +314,7 @@ export function describeConnectionSettings(settings: ConnectionSettings): string
       : settings.insecure
         ? `TLS NOT verified (${settings.insecure.from})`
         : ca;
-  return `orchestrator ${settings.service.value.apiUrl} (from ${settings.service.from}), token from ${settings.token.origin}, ${tls}`;
+  return `${settings.api ?? "orchestrator"} ${settings.service.value.apiUrl} (from ${settings.service.from}), token from ${settings.token.origin}, ${tls}`;
 }
 
 function parseInput(input: ConnectionInput | undefined, what: string): ConnectionInput {
@@ -250,7 +336,11 @@ const confSchema = z.looseObject({
     .optional(),
 });
 
-function lazyConf(file: string, home: string): Candidate {
+function lazyConf(
+  file: string,
+  home: string,
+  keys: Partial<Record<keyof ConnectionInput, string>>,
+): Candidate {
   let loaded: ConnectionInput | undefined;
   const load = (): ConnectionInput => {
     if (loaded) return loaded;
@@ -270,7 +360,7 @@ function lazyConf(file: string, home: string): Candidate {
     }
     const o = parsed.options ?? {};
     loaded = {
-      serviceUrl: o["service-url"],
+      [keys.serviceUrl ? "serviceUrl" : "codeManagerUrl"]: o["service-url"],
       cacert: o.cacert === undefined ? undefined : expandHome(o.cacert, home),
       tokenFile: o["token-file"],
     };
@@ -278,8 +368,8 @@ function lazyConf(file: string, home: string): Candidate {
   };
   return {
     values: load,
-    holds: new Set(Object.keys(CONF_KEYS)),
-    name: (k) => `${CONF_KEYS[k as keyof typeof CONF_KEYS] ?? k} in ${file}`,
+    holds: new Set(Object.keys(keys)),
+    name: (k) => `${keys[k] ?? k} in ${file}`,
   };
 }
 
@@ -290,7 +380,6 @@ function constant(values: ConnectionInput): () => ConnectionInput {
 function expandHome(path: string, home: string): string {
   return path === "~" ? home : path.startsWith("~/") ? join(home, path.slice(2)) : path;
 }
-
 const puppetdbConfSchema = z.looseObject({
   puppetdb: z.looseObject({ server_urls: z.union([z.string(), z.array(z.string())]).optional() }).optional(),
 });

@@ -1,6 +1,7 @@
 // What the serialized provider in state loads at run time (`require("pulumi-pe-orchestrator/dynamic")`):
 // the implementation of every resource type, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
+import { codeDeployProvider } from "./code-deploy-provider";
 import { deployJob } from "./deploy-job";
 import { cancelWaits, engineCancelled } from "./engine-cancel";
 import { exitWithEngine } from "./exit-with-engine";
@@ -24,9 +25,12 @@ function withConfigure(provider: pulumi.dynamic.ResourceProvider): pulumi.dynami
   return configured;
 }
 
-export const providers: Record<"EnvironmentDeploy" | "PlanRun" | "TaskRun", pulumi.dynamic.ResourceProvider> =
-  {
-    EnvironmentDeploy: withConfigure(jobResourceProvider(deployJob)),
-    PlanRun: withConfigure(jobResourceProvider(planJob)),
-    TaskRun: withConfigure(jobResourceProvider(taskJob)),
-  };
+export const providers: Record<
+  "EnvironmentDeploy" | "PlanRun" | "TaskRun" | "CodeDeploy",
+  pulumi.dynamic.ResourceProvider
+> = {
+  EnvironmentDeploy: withConfigure(jobResourceProvider(deployJob)),
+  PlanRun: withConfigure(jobResourceProvider(planJob)),
+  TaskRun: withConfigure(jobResourceProvider(taskJob)),
+  CodeDeploy: withConfigure(codeDeployProvider()),
+};

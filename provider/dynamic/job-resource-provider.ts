@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  type ConnectionInput,
+  type ConnectionSettings,
   ConnectionSettingsError,
   JobWaitError,
   OrchestratorClient,
@@ -12,6 +12,7 @@ import { isTlsTrustError } from "../client/error-hints";
 import { ALL_OUTPUT_KEYS } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
 import { EngineCancelled, engineCancelled } from "./engine-cancel";
+import { clientCache, connectionOptions, engineLogger } from "./client-cache";
 import { logToEngine } from "./engine-log";
 import { exitWithEngine } from "./exit-with-engine";
 import { readInFlight, removeInFlight } from "./in-flight-journal";
@@ -20,7 +21,6 @@ import type { CheckFailure, JobKind } from "./job-kind";
 import type { CommonJobOutputs } from "./job-outputs";
 import { suggestEnvironment, suggestPlan, suggestTask } from "./known-names";
 import { previewRun } from "./preview-run";
-import { stackConnectionConfig } from "./stack-connection-config";
 import { startOrRecoverJob } from "./start-or-recover-job";
 import { StatusLine } from "./status-line";
 import { validateInputs } from "./validate-inputs";
@@ -37,34 +37,19 @@ export function userInputs(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([key]) => !INTERNAL_KEYS.has(key)));
 }
 
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
-
-/** Resource `connection` input first, then `pe:*` stack config, then the environment and PE's client tools. */
-function connectionSettings(props: Props) {
-  return resolveConnectionSettings({
-    connection: props.connection as ConnectionInput | undefined,
-    config: stackConnectionConfig(),
-    env: process.env,
-  });
+/** The user inputs whose values differ between stored properties and new inputs. */
+export function changedInputs(olds: Props, news: Props): string[] {
+  const before = userInputs(olds);
+  const after = userInputs(news);
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => canonicalJson(before[key]) !== canonicalJson(after[key]));
 }
 
-/**
- * One client per distinct connection, for the life of the provider process: its keep-alive connections serve
- * every check, create and read of the run instead of a TLS handshake each. (The engine ends the process.)
- */
-const clients = new Map<string, OrchestratorClient>();
+const connectionSettings = (props: Props) => resolveConnectionSettings(connectionOptions(props));
 
-function clientFor(props: Props): OrchestratorClient {
-  const key = canonicalJson([props.connection, stackConnectionConfig()]);
-  let client = clients.get(key);
-  if (!client) {
-    client = new OrchestratorClient(connectionSettings(props), {
-      logger: { warn: (message) => void logToEngine(message, { severity: "warning" }) },
-    });
-    clients.set(key, client);
-  }
-  return client;
-}
+const clientFor = clientCache(
+  (props) => new OrchestratorClient(connectionSettings(props), { logger: engineLogger }),
+);
 
 function progressLine(typeName: string, jobNoun: string, progress: WaitProgress): string {
   const nodes = Object.entries(progress.nodeStates)
@@ -177,14 +162,11 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
 
     async diff(id: string, olds: Props, news: Props) {
       settleInFlight(id, news);
-      const before = userInputs(olds);
-      const after = userInputs(news);
-      const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-      const changed = [...keys].filter((key) => !same(before[key], after[key]));
+      const changed = changedInputs(olds, news);
       const replaceKeys = new Set<string>([...kind.replaceKeys, ADOPT_KEY]);
       const replaces = changed.filter((key) => replaceKeys.has(key));
       if (replaces.length > 0) {
-        const parsed = kind.schema.safeParse(after);
+        const parsed = kind.schema.safeParse(userInputs(news));
         if (parsed.success) await warn(kind, parsed.data, news);
       }
       // A job recorded while still running (a failed wait, a refresh mid-job) is waited for by `update`.
@@ -301,7 +283,7 @@ function runsJob<I extends { failOnJobFailure?: boolean }, O extends CommonJobOu
   if (after[ADOPT_KEY] !== undefined) return false;
   const before = userInputs(olds);
   if (Object.keys(before).length === 0) return true;
-  return kind.replaceKeys.some((key) => !same(before[key], after[key]));
+  return kind.replaceKeys.some((key) => canonicalJson(before[key]) !== canonicalJson(after[key]));
 }
 
 /**
@@ -309,7 +291,7 @@ function runsJob<I extends { failOnJobFailure?: boolean }, O extends CommonJobOu
  * names this job, the create that started it was recorded, and the entry can go. Until then a crash that lost
  * the create's answer (the engine died, the provider finished the wait) is recovered by the next create.
  */
-function settleInFlight(id: string, props: Props): void {
+export function settleInFlight(id: string, props: Props): void {
   const urn = props.__urn;
   if (typeof urn === "string" && readInFlight(urn)?.jobId === id) removeInFlight(urn);
 }
@@ -329,9 +311,12 @@ async function warn<I extends { failOnJobFailure?: boolean }, O extends CommonJo
  * Resolves the connection settings and reads the token, so that a wrong URL, CA or token file fails `preview`
  * naming the setting to fix, before any request.
  */
-async function checkConnection(inputs: Props): Promise<CheckFailure | undefined> {
+export async function checkConnection(
+  inputs: Props,
+  resolve: (inputs: Props) => ConnectionSettings = connectionSettings,
+): Promise<CheckFailure | undefined> {
   try {
-    await connectionSettings(inputs).token.get();
+    await resolve(inputs).token.get();
     return undefined;
   } catch (error) {
     if (!(error instanceof ConnectionSettingsError)) throw error;

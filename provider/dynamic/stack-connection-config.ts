@@ -11,6 +11,7 @@ export function configureFromStack(request: pulumi.dynamic.ConfigureRequest): vo
   const get = (key: string) => request.config.get(`pe:${key}`) || undefined;
   config = {
     serviceUrl: get("serviceUrl"),
+    codeManagerUrl: get("codeManagerUrl"),
     token: get("token"),
     tokenFile: get("tokenFile"),
     cacert: get("cacert"),

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface ConnectionArgs {
   /** `https://host:8143`, with or without `/orchestrator/v1`. */
   serviceUrl?: pulumi.Input<string>;
+  /** Code Manager (CodeDeploy): `https://host:8170`, with or without `/code-manager/v1`; default the orchestrator's host on 8170. */
+  codeManagerUrl?: pulumi.Input<string>;
   /** A PE RBAC token. Stored encrypted in state, even when given as a plain string. */
   token?: pulumi.Input<string>;
   /** Path to a file holding the token (what `puppet-access login` writes). */

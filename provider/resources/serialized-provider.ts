@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
  * small and never holds a setting or a token.
  */
 export function serializedProvider(
-  typeName: "EnvironmentDeploy" | "PlanRun" | "TaskRun",
+  typeName: "EnvironmentDeploy" | "PlanRun" | "TaskRun" | "CodeDeploy",
 ): pulumi.dynamic.ResourceProvider {
   const load = (): pulumi.dynamic.ResourceProvider =>
     require("pulumi-pe-orchestrator/dynamic").providers[typeName];

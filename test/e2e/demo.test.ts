@@ -45,11 +45,15 @@ describe("demo: scripts/demo.sh against the emulator it starts", function () {
     fs.rmSync(demoDir, { recursive: true, force: true });
   });
 
-  it("runs the deploy and the canary plan and prints job ids, states and the plan result", async () => {
+  it("runs the code deploy, the deploy and the canary plan and prints ids, states and the plan result", async () => {
     const run = await demo(demoDir);
     first = run.output;
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /demo: emulator started \(pid \d+\) at https:\/\/127\.0\.0\.1:\d+/);
+    assert.match(
+      run.output,
+      /CodeDeploy production: deploy \d+, state complete, commit 482f8d3adc76b5197306c5d4c8aa32aa8315694b/,
+    );
     // A whole-environment deploy: the default world's five production agents.
     assert.match(run.output, /EnvironmentDeploy production: job \d+, state finished, nodes \{"finished":5\}/);
     assert.match(run.output, /PlanRun canary: plan job \d+, state success/);
@@ -68,8 +72,8 @@ describe("demo: scripts/demo.sh against the emulator it starts", function () {
     const run = await demo(demoDir);
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /demo: emulator already running/);
-    assert.match(run.output, /3 unchanged/);
-    const jobs = (output: string) => output.match(/^(EnvironmentDeploy|PlanRun) .*$/gm);
+    assert.match(run.output, /4 unchanged/);
+    const jobs = (output: string) => output.match(/^(CodeDeploy|EnvironmentDeploy|PlanRun) .*$/gm);
     assert.deepEqual(jobs(run.output), jobs(first));
   });
 
@@ -78,7 +82,7 @@ describe("demo: scripts/demo.sh against the emulator it starts", function () {
     assert.ok(alive(pid));
     const run = await demo(demoDir, ["destroy"]);
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /3 deleted/);
+    assert.match(run.output, /4 deleted/);
     assert.match(run.output, new RegExp(`demo: emulator \\(pid ${pid}\\) stopped`));
     assert.ok(!alive(pid));
     assert.ok(!fs.existsSync(pidFile));

@@ -23,6 +23,7 @@ async function exampleStack(emu: Emulator, name: string, env?: Record<string, st
   await stack.setConfig("pe:serviceUrl", emu.url);
   await stack.setConfig("pe:cacert", emu.caFile);
   await stack.setConfig("pe:token", emu.adminToken, { secret: true });
+  await stack.setConfig("pe:codeManagerUrl", emu.url);
   return stack;
 }
 
@@ -38,6 +39,17 @@ async function destroyOk(stack: TestStack): Promise<void> {
   const destroy = await stack.destroy();
   assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
   assert.equal((await stack.exportState()).deployment.resources?.length ?? 0, 0);
+}
+
+const CODE_DEPLOY = "/code-manager/v1/deploys";
+const DEPLOY = "/orchestrator/v1/command/deploy";
+const PLAN_RUN = "/orchestrator/v1/command/plan_run";
+
+/** What a pipeline starts: code deploys and orchestrator commands, in order. */
+function pipelineRequests(emu: Emulator): string[] {
+  return emu.requests
+    .filter((r) => r.method === "POST" && (r.path === CODE_DEPLOY || r.path.includes("/command/")))
+    .map((r) => r.path);
 }
 
 const canaryNodes = ["node1.example.com", "node2.example.com"];
@@ -65,26 +77,41 @@ describe("examples: each example project through the real engine against the emu
     await emu?.stop();
   });
 
-  it("deploy-on-commit: deploys once per commit", async () => {
+  it("deploy-on-commit: a new control-repo commit is one code deploy, one Puppet run and one check", async () => {
     const stack = await exampleStack(emu, "deploy-on-commit");
     stacks.push(stack);
-    await stack.setConfig("deploy-on-commit:commit", "a1b2c3");
+    const first = "482f8d3adc76b5197306c5d4c8aa32aa8315694b"; // the default world's production branch
+    await stack.setConfig("deploy-on-commit:commit", first);
+    const sent = () => pipelineRequests(emu).length;
     await upOk(stack, { typeCheck: true });
-    const first = await stack.outputs();
-    assert.match(String(first.jobId), /^\d+$/);
-    assert.equal(first.state, "finished");
-    assert.deepEqual(first.nodeStates, { finished: 2 });
+    assert.deepEqual(pipelineRequests(emu), [CODE_DEPLOY, DEPLOY, PLAN_RUN]);
+    const one = await stack.outputs();
+    assert.equal(one.deployedCommit, first);
+    assert.equal(one.codeDeployState, "complete");
+    assert.equal(one.state, "finished");
+    assert.deepEqual(one.nodeStates, { finished: 2 });
+    assert.equal(one.checkState, "success");
 
-    const before = commandRequests(emu).length;
-    assert.match(await upOk(stack), /2 unchanged/);
-    assert.equal(commandRequests(emu).length, before, "same commit, no job");
+    const before = sent();
+    assert.match(await upOk(stack), /4 unchanged/);
+    assert.equal(sent(), before, "same commit: nothing runs");
 
-    await stack.setConfig("deploy-on-commit:commit", "d4e5f6");
-    assert.match(await upOk(stack), /EnvironmentDeploy\s+deploy\s+replaced/);
-    assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
-    const second = await stack.outputs();
-    assert.equal(second.deployedCommit, "d4e5f6");
-    assert.notEqual(second.jobId, first.jobId);
+    // A push moves the branch; CI sets the new commit.
+    const second = "5e1f0c2b9d8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";
+    emu.setBranch("production", second);
+    try {
+      await stack.setConfig("deploy-on-commit:commit", second);
+      const log = await upOk(stack);
+      assert.match(log, /CodeDeploy\s+code\s+replaced/);
+      assert.match(log, /EnvironmentDeploy\s+deploy\s+replaced/);
+      assert.deepEqual(pipelineRequests(emu).slice(before), [CODE_DEPLOY, DEPLOY, PLAN_RUN]);
+      const two = await stack.outputs();
+      assert.equal(two.deployedCommit, second);
+      assert.notEqual(two.jobId, one.jobId);
+      assert.equal(two.checkState, "success");
+    } finally {
+      emu.setBranch("production", first);
+    }
     await destroyOk(stack);
   });
 

@@ -9,6 +9,7 @@ import type { CommandResult, TestStack } from "../support/test-stack";
 const program = `
 import * as pulumi from "@pulumi/pulumi";
 import { EnvironmentDeploy, PlanRun } from "pulumi-pe-orchestrator";
+import { CodeDeploy } from "pulumi-pe-orchestrator";
 
 // A token in the connection input is given as a plain string on purpose: the resource must encrypt it.
 const token = process.env.TEST_CONNECTION_TOKEN;
@@ -23,6 +24,9 @@ const plan = new PlanRun("canary", {
 });
 export const deployState = deploy.state;
 export const planResult = plan.result;
+// Code Manager: the same token through its own client and settings path.
+const code = new CodeDeploy("code", { environments: ["production"], connection: token ? { token } : undefined });
+export const codeState = code.state;
 `;
 
 /** `pulumi up` with the engine's most verbose log on stderr. */
@@ -56,6 +60,7 @@ describe("secrets: tokens never reach state or logs; secret params stay secret",
   before(async () => {
     ({ emu, stack } = await emulatorStack({ project: "secrets", files: { "index.ts": program } }));
     await stack.setConfig("demo:command", "cat /etc/secret-recipe", { secret: true });
+    await stack.setConfig("pe:codeManagerUrl", emu.url);
   });
 
   after(async () => {
@@ -101,6 +106,13 @@ describe("secrets: tokens never reach state or logs; secret params stay secret",
       token && typeof token === "object" && "ciphertext" in token,
       `encrypted: ${JSON.stringify(token)}`,
     );
+    const code = (await stack.exportState()).deployment.resources?.find((r) => r.type.endsWith("CodeDeploy"));
+    const codeToken = (code?.inputs?.connection as { token?: unknown } | undefined)?.token;
+    assert.ok(
+      codeToken && typeof codeToken === "object" && "ciphertext" in codeToken,
+      `encrypted: ${JSON.stringify(codeToken)}`,
+    );
+    assert.equal((await stack.outputs()).codeState, "complete");
   });
 
   it("a secret param stays secret in state and in the outputs derived from it", async () => {

@@ -22,7 +22,9 @@ export interface CallOptions {
 /** One HTTP(S) exchange against the emulator, trusting its CA. */
 export function call(emu: Emulator, method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
   const url = new URL(
-    /^\/(orchestrator|status|pdb|classifier-api)\b/.test(path) ? path : `/orchestrator/v1${path}`,
+    /^\/(orchestrator|status|pdb|classifier-api|code-manager)\b/.test(path)
+      ? path
+      : `/orchestrator/v1${path}`,
     emu.url,
   );
   const token = opts.token === undefined ? emu.adminToken : opts.token;

@@ -355,6 +355,63 @@ const cases: Case[] = [
     expect: /HTTP 403.*lacks the RBAC permission "Plans: Run plans" for this plan/,
     stage: "up",
   },
+  // ---- CodeDeploy ----
+  {
+    what: "CodeDeploy with both environments and deployAll",
+    resource: `code({ environments: ["production"], deployAll: true })`,
+    input: "deployAll",
+    expect: /set either environments or deployAll: true, not both/,
+  },
+  {
+    what: "CodeDeploy with neither environments nor deployAll",
+    resource: `code({ triggers: ["abc"] })`,
+    input: "environments",
+    expect: /set exactly one of environments \(a list\) or deployAll: true/,
+  },
+  {
+    what: "CodeDeploy environments is a string",
+    resource: `code({ environments: "production" })`,
+    input: "environments",
+    expect: /must be a list of environment names/,
+  },
+  {
+    what: "CodeDeploy environment with a slash (a branch path)",
+    resource: `code({ environments: ["feature/x"] })`,
+    input: "environments.0",
+    expect: /must be an environment \(control-repo branch\) name/,
+  },
+  {
+    what: "CodeDeploy expectedSignature is a branch name, not a commit",
+    resource: `code({ environments: ["production"], expectedSignature: "main" })`,
+    input: "expectedSignature",
+    expect: /must be a commit SHA \(7 to 40 lowercase hex digits\)/,
+  },
+  {
+    what: "CodeDeploy takes no description (Code Manager has none)",
+    resource: `code({ environments: ["production"], description: "deploy" })`,
+    input: "description",
+    expect: /unknown input 'description'/,
+  },
+  {
+    what: "CodeDeploy invalid codeManagerUrl",
+    resource: `code({ environments: ["production"], connection: { codeManagerUrl: "not a url" } })`,
+    input: "connection.codeManagerUrl",
+    expect:
+      /connection\.codeManagerUrl: "not a url" is not a URL \(expected e\.g\. https:\/\/pe\.example\.com:8170\)/,
+  },
+  {
+    what: "CodeDeploy codeManagerUrl over http:// to a remote host",
+    resource: `code({ environments: ["production"], connection: { codeManagerUrl: "http://10.1.2.3:8170" } })`,
+    input: "connection.codeManagerUrl",
+    expect: /unencrypted; use https/,
+  },
+  {
+    what: "no permission to deploy code to the environment",
+    resource: `code({ environments: ["development"], connection: { token: "alice-token" } })`,
+    input: "POST /deploys",
+    expect: /HTTP 403.*lacks the RBAC permission "Puppet Environment: Deploy code"/,
+    stage: "up",
+  },
 ];
 
 function write(dir: string, name: string, text: string): string {
@@ -385,12 +442,13 @@ function otherCa(dir: string): string {
 }
 
 const program = `
-import { EnvironmentDeploy, PlanRun, TaskRun } from "pulumi-pe-orchestrator";
+import { CodeDeploy, EnvironmentDeploy, PlanRun, TaskRun } from "pulumi-pe-orchestrator";
 
 // Bad inputs on purpose: the cast lets the program pass what TypeScript would refuse.
 const deploy = (args: object) => new EnvironmentDeploy("bad", args as any);
 const plan = (args: object) => new PlanRun("bad", args as any);
 const task = (args: object) => new TaskRun("bad", args as any);
+const code = (args: object) => new CodeDeploy("bad", args as any);
 // The case (and a path or token it needs) comes from the environment: cheaper than a config change per case.
 const which = Number(process.env.CASE_INDEX);
 const arg = process.env.CASE_ARG ?? "";
@@ -410,6 +468,7 @@ async function laneStack(emu: Emulator): Promise<TestStack> {
   await stack.setConfig("pe:serviceUrl", emu.url);
   await stack.setConfig("pe:cacert", emu.caFile);
   await stack.setConfig("pe:token", emu.adminToken, { secret: true });
+  await stack.setConfig("pe:codeManagerUrl", emu.url);
   return stack;
 }
 
@@ -527,6 +586,13 @@ describe("reliability: bad input catalogue (preview or the first API call refuse
 
   it("no command reached the orchestrator for any case check can know", () => {
     assert.deepEqual(commandRequests(previewEmu), []);
+  });
+
+  it("no code deploy reached Code Manager for any CodeDeploy case", () => {
+    const deploys = [...previewEmu.requests, ...upEmu.requests].filter(
+      (r) => r.method === "POST" && r.path.startsWith("/code-manager/") && r.status >= 200 && r.status < 300,
+    );
+    assert.deepEqual(deploys, []);
   });
 
   it("started no job at all", async () => {

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { defaultWorld, type Emulator } from "../../emulator";
+import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/client";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import { record } from "../support/scoreboard";
 import { killUpWhen, recoverAfterCrash } from "./support/crash-recovery";
@@ -102,5 +103,61 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
     assert.equal(await planJobsStarted(), 2);
     assert.deepEqual(await stack.outputs(), { jobId: "2", state: "success" });
     await score("crash, then triggers changed: fresh job", up.stdout + up.stderr, 2);
+  });
+});
+
+// CodeDeploy: Code Manager has no userdata to mark a deploy with; the in-flight journal and /deploys/status
+// (a deploy of the environment newer than the interrupted create) tell the next run what to take over.
+const codeProgram = `
+import { CodeDeploy } from "pulumi-pe-orchestrator";
+const code = new CodeDeploy("code", { environments: ["production"] });
+export const state = code.state;
+export const deploySignatures = code.deploySignatures;
+`;
+
+describe("reliability: a crash mid code deploy deploys no second time", function () {
+  this.timeout(10 * 60 * 1000);
+
+  it("killed while Code Manager deploys: the next up takes that deploy's outcome", async () => {
+    // A code deploy takes 60 world seconds: 6 s at this time scale.
+    const { emu, stack } = await emulatorStack({
+      project: "crash-code",
+      files: { "index.ts": codeProgram },
+      emulator: { timeScale: 10, world: { ...world, settings: { codeDeploySeconds: 60 } } },
+    });
+    const client = new CodeManagerClient(
+      resolveCodeManagerSettings({
+        config: { codeManagerUrl: emu.url, token: emu.adminToken, cacert: emu.caFile },
+        env: {},
+      }),
+    );
+    try {
+      await stack.setConfig("pe:codeManagerUrl", emu.url);
+      const deploys = () =>
+        emu.requests.filter((r) => r.method === "POST" && r.path.endsWith("/deploys")).length;
+      // The deploy request is held open for the whole deploy: ask Code Manager whether it is deploying yet.
+      await killUpWhen(stack, async () => {
+        const status = await client.deploysStatus();
+        return status["deploys-status"].deploying.some((d) => d.environment === "production");
+      });
+      const up = await recoverAfterCrash(stack);
+      assert.equal(up.code, 0, up.stdout + up.stderr);
+      assert.match(up.stdout, /took the code deploy started by an interrupted run/);
+      assert.equal(deploys(), 1, "no second code deploy");
+      const outputs = await stack.outputs();
+      assert.equal(outputs.state, "complete");
+      assert.deepEqual(outputs.deploySignatures, { production: "482f8d3adc76b5197306c5d4c8aa32aa8315694b" });
+      record({
+        scenario: "crash: killed while Code Manager deploys",
+        outcome: `${outputs.state}: took the interrupted run's code deploy`,
+        jobsStarted: deploys(),
+        duplicates: deploys() - 1,
+        secretsFound: JSON.stringify(await stack.exportState()).includes(emu.adminToken) ? 1 : 0,
+      });
+    } finally {
+      client.close();
+      await stack.remove();
+      await emu.stop();
+    }
   });
 });

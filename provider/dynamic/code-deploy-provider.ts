@@ -1,0 +1,290 @@
+import { randomUUID } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  type CodeDeployBaseline,
+  type CodeDeployProgress,
+  CodeDeployWaitError,
+  CodeManagerClient,
+  deployCode,
+  type EnvironmentCodeDeploy,
+  environmentsFromStatus,
+  followCodeDeploy,
+  OrchestratorError,
+  resolveCodeManagerSettings,
+} from "../client";
+import { clientCache, connectionOptions, engineLogger } from "./client-cache";
+import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
+import { logToEngine } from "./engine-log";
+import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
+import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
+import { JobFailedError } from "./job-failed-error";
+import { hashInputs } from "./job-marker";
+import { changedInputs, checkConnection, settleInFlight, userInputs } from "./job-resource-provider";
+import { validateInputs } from "./validate-inputs";
+
+type Props = Record<string, unknown>;
+
+const TYPE = "CodeDeploy";
+/** Inputs that change what is deployed: a change replaces the resource (a new code deploy). */
+const REPLACE_KEYS = ["environments", "deployAll", "expectedSignature", "triggers"] as const;
+
+const clientFor = clientCache(
+  (props) =>
+    new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), { logger: engineLogger }),
+);
+
+function progressLine(progress: CodeDeployProgress): string {
+  const envs = Object.entries(progress.environments)
+    .map(([env, status]) => `${env} ${status}`)
+    .join(", ");
+  return `${TYPE}: ${envs || "deploying"} (${Math.round(progress.elapsedMs / 1000)}s)`;
+}
+
+/** What to do about a failed environment, by Code Manager's error kind. */
+function failureHint(deploy: EnvironmentCodeDeploy): string {
+  const kind = deploy.error?.kind ?? "";
+  if (kind.endsWith("/deploy-failure")) {
+    return `check that the control repo has a branch named "${deploy.environment}" and that its Puppetfile deploys (Code Manager's log: /var/log/puppetlabs/puppetserver/puppetserver.log)`;
+  }
+  return "see Code Manager's log on the primary (/var/log/puppetlabs/puppetserver/puppetserver.log)";
+}
+
+/** Throws when the outcome fails the operation: a failed environment, or a commit other than the expected one. */
+function checkOutcome(
+  parsed: CodeDeployInputs,
+  outputs: CodeDeployOutputs,
+  id: string,
+  props: Props,
+  when: string,
+): void {
+  const failed = outputs.deploys.filter((d) => d.status === "failed");
+  if (failed.length > 0 && parsed.failOnJobFailure !== false) {
+    const what = failed
+      .map(
+        (d) =>
+          `${d.environment} (${d.error?.kind ?? "failed"}: ${d.error?.msg ?? "no message"}); ${failureHint(d)}`,
+      )
+      .join("; ");
+    throw new JobFailedError(
+      `${TYPE}: code deploy ${when} for ${what}. It is recorded in the stack; to deploy again, change the ` +
+        "resource's triggers, or set failOnJobFailure: false to accept this outcome.",
+      id,
+      { ...props, ...outputs },
+    );
+  }
+  const expected = parsed.expectedSignature;
+  if (expected === undefined) return;
+  const other = outputs.deploys.filter(
+    (d) => d.status === "complete" && d.deploySignature && !d.deploySignature.startsWith(expected),
+  );
+  if (other.length > 0) {
+    const what = other.map((d) => `${d.environment} at ${d.deploySignature}`).join(", ");
+    throw new JobFailedError(
+      `${TYPE}: Code Manager deployed ${what}, not the expected commit ${expected} (expectedSignature): the branch ` +
+        "moved since that commit was chosen. Once the branch points at the commit you want, change triggers to " +
+        "deploy again, or set expectedSignature to the deployed commit.",
+      id,
+      { ...props, ...outputs },
+    );
+  }
+}
+
+/** The baseline of a deploy started at `startedAt`: anything Code Manager finished after it is ours. */
+function baselineFrom(names: string[], startedAt: string): CodeDeployBaseline {
+  const at = Date.parse(startedAt);
+  return Object.fromEntries(names.map((n) => [n, { deployed: at, failed: at }]));
+}
+
+/**
+ * The dynamic provider of `CodeDeploy` (Code Manager is no job API, so it does not go through JobKind). `check`
+ * validates before any request; `create` deploys and waits; `read` reports what `/deploys/status` says of the
+ * environments; `update` and `delete` make no API call (deployed code is undone by deploying other code).
+ */
+export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
+  const wait = async (client: CodeManagerClient, inputs: CodeDeployInputs, props: Props, urn?: string) => {
+    const onProgress = (p: CodeDeployProgress) => void logToEngine(progressLine(p), { urn, ephemeral: true });
+    const timeoutMs = inputs.waitTimeoutSeconds === undefined ? undefined : inputs.waitTimeoutSeconds * 1000;
+    const inputsHash = hashInputs(inputs, REPLACE_KEYS);
+
+    const what = inputs.environments?.join(", ") ?? "all environments";
+    // An interrupted run of this resource sent this deploy: take its outcome instead of deploying again.
+    const previous = urn ? readInFlight(urn) : undefined;
+    let taken: { names: string[]; baseline: CodeDeployBaseline } | undefined;
+    if (previous && previous.apiUrl === client.apiUrl && previous.inputsHash === inputsHash) {
+      const status = await client.deploysStatus();
+      const names = inputs.environments ?? [
+        ...new Set(status["file-sync-storage-status"].deployed.map((d) => d.environment)),
+      ];
+      const baseline = baselineFrom(names, previous.startedAt);
+      if (environmentsFromStatus(status, names, baseline).some((e) => e.status !== "unknown")) {
+        taken = { names, baseline };
+        void logToEngine(
+          `${TYPE}: took the code deploy started by an interrupted run at ${previous.startedAt} instead of deploying again`,
+          { urn, severity: "warning" },
+        );
+      }
+    }
+    const entry =
+      taken && previous
+        ? previous
+        : {
+            urn: urn ?? "",
+            apiUrl: client.apiUrl,
+            inputsHash,
+            attempt: randomUUID(),
+            startedAt: new Date().toISOString(),
+          };
+    // Until a later operation shows the engine recorded this resource (settleInFlight), the entry stays: a crash
+    // before that is recovered by the next create. It names the resource id, so that operation can settle it.
+    const record = (outputs: CodeDeployOutputs) => {
+      if (urn) writeInFlight({ ...entry, jobId: idOf(outputs) });
+    };
+    if (urn && !taken) writeInFlight(entry);
+    if (!taken) void logToEngine(`${TYPE}: deploying ${what}`, { urn, ephemeral: true });
+    try {
+      const outcome = taken
+        ? await followCodeDeploy(client, taken.names, taken.baseline, {
+            startedAt: entry.startedAt,
+            timeoutMs,
+            onProgress,
+          })
+        : await deployCode(
+            client,
+            { environments: inputs.environments, deployAll: inputs.deployAll },
+            { timeoutMs, onProgress },
+          );
+      record(outputsOf(outcome));
+      if (outcome.recoveredFromStatus) {
+        void logToEngine(
+          `${TYPE}: the deploy request's answer was lost (${outcome.recoveredFromStatus}); its outcome was read from /deploys/status`,
+          { urn, severity: "warning" },
+        );
+      }
+      return outcome;
+    } catch (error) {
+      if (error instanceof CodeDeployWaitError && error.reason === "deadline") {
+        // Recorded while deploying: the next `up` waits for it (update) instead of deploying again.
+        const outputs = outputsOf({ environments: error.environments, startedAt: error.startedAt });
+        record(outputs);
+        throw new JobFailedError(
+          `${TYPE}: ${error.message} (waitTimeoutSeconds: ${inputs.waitTimeoutSeconds}; raise it if deploys need longer)`,
+          idOf(outputs),
+          { ...props, ...outputs },
+        );
+      }
+      // Refused, or it never reached Code Manager: nothing to take over. Otherwise the entry stays, and the next
+      // create takes the deploy if /deploys/status shows one.
+      const nothingDeployed =
+        (error instanceof CodeDeployWaitError && error.reason === "lost") ||
+        (error instanceof OrchestratorError && error.status !== undefined && error.status < 500);
+      if (urn && nothingDeployed) removeInFlight(urn);
+      throw error instanceof Error
+        ? new Error(`${TYPE} of ${what}: ${error.message}`, { cause: error })
+        : error;
+    }
+  };
+
+  return {
+    async check(_olds: Props, news: Props) {
+      const inputs = userInputs(news);
+      const { failures, value, hasUnknowns } = validateInputs(codeDeployInputsSchema, inputs);
+      if (failures.length === 0 && value && !hasUnknowns) {
+        const failure = await checkConnection(inputs, (props) =>
+          resolveCodeManagerSettings(connectionOptions(props)),
+        );
+        if (failure) failures.push(failure);
+      }
+      return { inputs: news, failures };
+    },
+
+    async diff(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
+      const changed = changedInputs(olds, news);
+      const replaces = changed.filter((key) => (REPLACE_KEYS as readonly string[]).includes(key));
+      // Recorded while still deploying: `update` waits for the outcome.
+      return {
+        changes: changed.length > 0 || olds.state === "deploying",
+        replaces,
+        deleteBeforeReplace: false,
+      };
+    },
+
+    async create(props: Props) {
+      const inputs = userInputs(props);
+      const parsed = codeDeployInputsSchema.parse(inputs);
+      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
+      const outputs = outputsOf(await wait(clientFor(inputs), parsed, props, urn));
+      const id = idOf(outputs);
+      checkOutcome(parsed, outputs, id, props, "failed");
+      return { id, outs: { ...inputs, __urn: urn, ...outputs } };
+    },
+
+    async read(id: string, props: Props) {
+      const inputs = userInputs(props);
+      const stored = props.deploys as EnvironmentCodeDeploy[] | undefined;
+      const names = stored?.map((d) => d.environment) ?? (inputs.environments as string[] | undefined) ?? [];
+      const status = await clientFor(inputs).deploysStatus();
+      const now = environmentsFromStatus(status, names);
+      const deploys = names.map((environment, i) => {
+        const before = stored?.[i];
+        const fresh = now[i];
+        if (!before) return fresh;
+        // Garbage-collected or never seen by this Code Manager: keep what was recorded.
+        if (fresh.status === "unknown") return before;
+        const same = fresh.deploySignature === before.deploySignature;
+        return {
+          ...before,
+          status: fresh.status,
+          deploySignature: fresh.deploySignature ?? before.deploySignature,
+          error: fresh.error,
+          id: same ? before.id : null,
+          fileSync: same ? before.fileSync : null,
+        };
+      });
+      const outputs = outputsOf({
+        environments: deploys,
+        startedAt: String(props.startedAt ?? ""),
+        finishedAt: (props.finishedAt as string | null) ?? undefined,
+        durationSeconds: (props.durationSeconds as number | null) ?? undefined,
+      });
+      return { id, props: { ...inputs, __urn: props.__urn, ...outputs } };
+    },
+
+    async update(id: string, olds: Props, news: Props) {
+      settleInFlight(id, news);
+      const inputs = userInputs(news);
+      const parsed = codeDeployInputsSchema.parse(inputs);
+      let outputs = {
+        state: olds.state,
+        deploys: olds.deploys,
+        deploySignatures: olds.deploySignatures,
+        startedAt: olds.startedAt,
+        finishedAt: olds.finishedAt,
+        durationSeconds: olds.durationSeconds,
+      } as CodeDeployOutputs;
+      if (outputs.state === "deploying") {
+        // Recorded before it ended: follow the deploy now and record how it ended.
+        const names = outputs.deploys.map((d) => d.environment);
+        const urn = typeof news.__urn === "string" ? news.__urn : undefined;
+        const outcome = await followCodeDeploy(
+          clientFor(inputs),
+          names,
+          baselineFrom(names, outputs.startedAt),
+          {
+            startedAt: outputs.startedAt,
+            timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
+            onProgress: (p) => void logToEngine(progressLine(p), { urn, ephemeral: true }),
+          },
+        );
+        outputs = outputsOf(outcome);
+      }
+      checkOutcome(parsed, outputs, id, news, "had failed");
+      return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
+    },
+
+    async delete(id: string, props: Props) {
+      settleInFlight(id, props);
+      // Nothing to undo: deployed code is replaced by deploying other code.
+    },
+  };
+}
