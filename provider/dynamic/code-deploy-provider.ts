@@ -14,7 +14,9 @@ import {
 } from "../client";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
 import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
+import { EngineCancelled, engineCancelled } from "./engine-cancel";
 import { logToEngine } from "./engine-log";
+import { exitWithEngine } from "./exit-with-engine";
 import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
 import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
 import { JobFailedError } from "./job-failed-error";
@@ -89,6 +91,50 @@ function checkOutcome(
   }
 }
 
+/** How long a cancelled wait may spend reading where the deploys stand: the engine is waiting on us. */
+const CANCEL_READ_MS = 800;
+
+/** The engine's Cancel (Ctrl-C, SIGTERM) ends every wait; so does the engine's death (the process exits). */
+const waitSignal = () => AbortSignal.any([engineCancelled(), exitWithEngine()]);
+
+/**
+ * After the engine's Cancel: where the deploys stand (read once, briefly), as `deploying` outputs, so that the
+ * next `up` waits for them. Code Manager cannot stop a deploy: they go on.
+ */
+async function standingAfterCancel(
+  client: CodeManagerClient,
+  names: string[],
+  startedAt: string,
+): Promise<CodeDeployOutputs> {
+  const status = await client
+    .deploysStatus({ signal: AbortSignal.timeout(CANCEL_READ_MS) })
+    .catch(() => undefined);
+  const unknown = (environment: string): EnvironmentCodeDeploy => ({
+    environment,
+    id: null,
+    status: "unknown",
+    deploySignature: null,
+    fileSync: null,
+    error: null,
+  });
+  const environments = status
+    ? environmentsFromStatus(status, names, baselineFrom(names, startedAt))
+    : names.map(unknown);
+  return outputsOf({ environments, startedAt });
+}
+
+/** The one clear line `up` ends with for a CodeDeploy whose wait the engine cancelled. */
+function cancelledError(outputs: CodeDeployOutputs, props: Props): JobFailedError {
+  const where =
+    outputs.deploys.map((d) => `${d.environment} ${d.status}`).join(", ") || "no environment known";
+  return new JobFailedError(
+    `${TYPE}: cancelled (the Pulumi engine asked to cancel); Code Manager cannot stop a deploy, so it goes on ` +
+      `(${where}). It is recorded in the stack: the next \`pulumi up\` waits for it (or \`pulumi refresh\` reads it).`,
+    idOf(outputs),
+    { ...props, ...outputs },
+  );
+}
+
 /** The baseline of a deploy started at `startedAt`: anything Code Manager finished after it is ours. */
 function baselineFrom(names: string[], startedAt: string): CodeDeployBaseline {
   const at = Date.parse(startedAt);
@@ -141,17 +187,19 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
     };
     if (urn && !taken) writeInFlight(entry);
     if (!taken) void logToEngine(`${TYPE}: deploying ${what}`, { urn, ephemeral: true });
+    const signal = waitSignal();
     try {
       const outcome = taken
         ? await followCodeDeploy(client, taken.names, taken.baseline, {
             startedAt: entry.startedAt,
             timeoutMs,
             onProgress,
+            signal,
           })
         : await deployCode(
             client,
             { environments: inputs.environments, deployAll: inputs.deployAll },
-            { timeoutMs, onProgress },
+            { timeoutMs, onProgress, signal },
           );
       record(outputsOf(outcome));
       if (outcome.recoveredFromStatus) {
@@ -162,6 +210,12 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       }
       return outcome;
     } catch (error) {
+      if (signal.reason instanceof EngineCancelled) {
+        const names = inputs.environments ?? taken?.names ?? [];
+        const outputs = await standingAfterCancel(client, names, entry.startedAt);
+        record(outputs);
+        throw cancelledError(outputs, props);
+      }
       if (error instanceof CodeDeployWaitError && error.reason === "deadline") {
         // Recorded while deploying: the next `up` waits for it (update) instead of deploying again.
         const outputs = outputsOf({ environments: error.environments, startedAt: error.startedAt });
@@ -266,16 +320,19 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
         // Recorded before it ended: follow the deploy now and record how it ended.
         const names = outputs.deploys.map((d) => d.environment);
         const urn = typeof news.__urn === "string" ? news.__urn : undefined;
-        const outcome = await followCodeDeploy(
-          clientFor(inputs),
-          names,
-          baselineFrom(names, outputs.startedAt),
-          {
-            startedAt: outputs.startedAt,
-            timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
-            onProgress: (p) => void logToEngine(progressLine(p), { urn, ephemeral: true }),
-          },
-        );
+        const client = clientFor(inputs);
+        const signal = waitSignal();
+        const outcome = await followCodeDeploy(client, names, baselineFrom(names, outputs.startedAt), {
+          startedAt: outputs.startedAt,
+          timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
+          onProgress: (p) => void logToEngine(progressLine(p), { urn, ephemeral: true }),
+          signal,
+        }).catch((error: unknown) => {
+          if (!(signal.reason instanceof EngineCancelled)) throw error;
+          return standingAfterCancel(client, names, outputs.startedAt).then((standing) => {
+            throw cancelledError(standing, news);
+          });
+        });
         outputs = outputsOf(outcome);
       }
       checkOutcome(parsed, outputs, id, news, "had failed");

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
@@ -180,7 +181,7 @@ describe("CodeDeploy through the real engine against the emulator's Code Manager
   });
 });
 
-describe("CodeDeploy past its waitTimeoutSeconds: recorded while deploying, the next up waits for it", function () {
+describe("CodeDeploy whose wait ends early (waitTimeoutSeconds, Ctrl-C): recorded while deploying, the next up waits for it", function () {
   this.timeout(5 * 60 * 1000);
 
   it("fails at the deadline saying the deploy goes on, then the next up records how it ended, with no second deploy", async () => {
@@ -224,6 +225,60 @@ export const deploySignatures = code.deploySignatures;
       assert.doesNotMatch(third.stdout, /interrupted run/);
       await new Promise((resolve) => setTimeout(resolve, 3500)); // the emulator logs the held request when it ends
       assert.equal(posts(), 2, "a fresh deploy");
+    } finally {
+      await stack.remove();
+      await emu.stop();
+    }
+  });
+  it("Ctrl-C mid-deploy: up ends within 10 s recording the deploy as deploying; the next up waits for it, one deploy", async () => {
+    // 600 world seconds at time scale 100: a 6 s deploy, interrupted after about 1.5 s.
+    const { emu, stack } = await emulatorStack({
+      project: "codecancel",
+      files: {
+        "index.ts": `
+import { CodeDeploy } from "pulumi-pe-orchestrator";
+const code = new CodeDeploy("code", { environments: ["production"] });
+export const state = code.state;
+`,
+      },
+      emulator: { world: { environments: [{ name: "production" }], settings: { codeDeploySeconds: 600 } } },
+    });
+    const posts = () => emu.requests.filter((r) => r.method === "POST" && r.path === DEPLOYS).length;
+    try {
+      await stack.setConfig("pe:codeManagerUrl", emu.url);
+      const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+        cwd: stack.dir,
+        env: stack.environment(),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      const closed = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+      // the deploy request is held open: wait until Code Manager logs a status read (the wait's progress)
+      for (let i = 0; i < 300 && !emu.requests.some((r) => r.path.endsWith("/deploys/status")); i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const sentAt = Date.now();
+      child.kill("SIGINT");
+      const code = await closed;
+      const tookMs = Date.now() - sentAt;
+      assert.ok(tookMs <= 10_000, `up ended ${tookMs} ms after SIGINT\n${text}`);
+      assert.notEqual(code, 0, text);
+      assert.match(
+        text,
+        /CodeDeploy: cancelled \(the Pulumi engine asked to cancel\); Code Manager cannot stop a deploy, so it goes on \(production (queued|deploying)\)/,
+      );
+      const recorded = (await stack.exportState()).deployment.resources?.find((r) =>
+        r.type.endsWith(":CodeDeploy"),
+      );
+      assert.equal(recorded?.outputs?.state, "deploying");
+
+      const second = await stack.up();
+      assert.equal(second.code, 0, second.stdout + second.stderr);
+      assert.equal((await stack.outputs()).state, "complete");
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the held request is logged when it ends
+      assert.equal(posts(), 1, "no second deploy");
     } finally {
       await stack.remove();
       await emu.stop();

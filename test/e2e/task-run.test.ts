@@ -290,7 +290,7 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
     assert.equal(preview.code, 0, preview.stdout + preview.stderr);
     assert.match(
       preview.stdout,
-      /EnvironmentDeploy \(production\):\s+warning: EnvironmentDeploy: no scope \(nodes, query, nodeGroup\): this deploys every node of environment "production"/,
+      /EnvironmentDeploy \(production\):\n(?: {4}.*\n)*? {4}warning: EnvironmentDeploy: no scope \(nodes, query, nodeGroup\): this deploys every node of environment "production"/,
     );
     // On the resource's own row, not only in the diagnostics.
     assert.match(
