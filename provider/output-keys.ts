@@ -31,3 +31,8 @@ export const CODE_DEPLOY_OUTPUT_KEYS = [
 export const ALL_OUTPUT_KEYS: readonly string[] = [
   ...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS, ...CODE_DEPLOY_OUTPUT_KEYS]),
 ];
+/**
+ * An internal input, true when a resource's `params` hold a secret: the provider sees params in plain text, so
+ * the resource tells it to keep their values out of its error messages.
+ */
+export const SECRET_PARAMS_KEY = "__secretParams";

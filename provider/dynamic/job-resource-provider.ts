@@ -9,7 +9,7 @@ import {
   type WaitProgress,
 } from "../client";
 import { isTlsTrustError } from "../client/error-hints";
-import { ALL_OUTPUT_KEYS } from "../output-keys";
+import { ALL_OUTPUT_KEYS, SECRET_PARAMS_KEY } from "../output-keys";
 import { canonicalJson } from "./canonical-json";
 import { EngineCancelled, engineCancelled } from "./engine-cancel";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
@@ -28,7 +28,7 @@ import { validateInputs } from "./validate-inputs";
 type Props = Record<string, unknown>;
 
 /** Keys the provider or the resource class add to the inputs: never user inputs. */
-const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", ...ALL_OUTPUT_KEYS]);
+const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", SECRET_PARAMS_KEY, ...ALL_OUTPUT_KEYS]);
 /** The `importJobId` input adopts an existing job: changing it is a different job. */
 const ADOPT_KEY = "importJobId";
 
@@ -84,7 +84,8 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
   // `props` are all of the resource's properties: a partial failure must keep `__provider` in state.
   const fail = (jobName: string, outputs: O, props: Props, what: string): never => {
     throw new JobFailedError(
-      `${kind.typeName} ${kind.jobNoun} ${jobName} ${what} (state ${outputs.state}): ${kind.describeFailure(outputs)}. ` +
+      `${kind.typeName} ${kind.jobNoun} ${jobName} ${what} (state ${outputs.state}): ` +
+        `${hideParams(kind.describeFailure(outputs), props)}. ` +
         `Job URL: ${outputs.jobUrl}. It is recorded in the stack; to run it again, change the resource's ` +
         `triggers, or set failOnJobFailure: false to accept this outcome.`,
       jobName,
@@ -134,7 +135,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
           (error.reason === "deadline"
             ? ` (waitTimeoutSeconds: ${timeoutSeconds}; raise it if the job needs longer)`
             : "");
-      throw new JobFailedError(message, jobName, recorded);
+      throw new JobFailedError(hideParams(message, props), jobName, recorded);
     } finally {
       status.close();
     }
@@ -151,7 +152,9 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         // Only for a resource `up` would create or replace: what its job will run on.
         if (failures.length === 0 && runsJob(kind, olds, news)) {
           const urn = typeof news.__urn === "string" ? news.__urn : undefined;
-          failures.push(...(await previewRun(kind, clientFor(inputs), value, urn)));
+          failures.push(
+            ...(await previewRun(kind, clientFor(inputs), value, urn, (m) => hideParams(m, news))),
+          );
         }
       }
       // No old inputs: a resource not created yet, which will start a job. Say now what is worth a look (diff
@@ -268,6 +271,28 @@ function cancelMessage(
     `${kind.typeName}: cancelled; ${how} ${where}; ` +
     "the next `pulumi up` waits for it (or `pulumi refresh` reads it)."
   );
+}
+
+/**
+ * A failure message with the values of secret params hidden. Plans and tasks echo what they were given (a
+ * command, a package name) in their errors, and the provider sees params in plain text; the resource says when
+ * they hold a secret (SECRET_PARAMS_KEY), and then every string among them is hidden, since which one is secret
+ * is not known here.
+ */
+export function hideParams(message: string, props: Props): string {
+  if (props[SECRET_PARAMS_KEY] !== true) return message;
+  const values: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === "string" && value.length >= 3) values.push(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === "object") Object.values(value).forEach(collect);
+  };
+  collect(props.params);
+  // longest first, so that a value holding another is hidden whole
+  const hidden = values
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, value) => text.split(value).join("[secret]"), message);
+  return hidden === message ? message : `${hidden} (values of params hidden: they hold a secret)`;
 }
 
 /**

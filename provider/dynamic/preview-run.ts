@@ -27,9 +27,11 @@ export async function previewRun<
   client: OrchestratorClient,
   inputs: I,
   urn: string | undefined,
+  /** hides what must not be shown (the values of secret params, which plan targets come from) */
+  hide: (message: string) => string = (message) => message,
 ): Promise<CheckFailure[]> {
   const say = (message: string, severity: "info" | "warning") =>
-    logToEngine(message, { urn, severity }).catch(() => undefined);
+    logToEngine(hide(message), { urn, severity }).catch(() => undefined);
   try {
     const run = await kind.describeRun?.(client, inputs);
     if (!run) return [];
@@ -51,7 +53,9 @@ export async function previewRun<
       return [
         {
           property: "requireConnected",
-          reason: `${what}; they would end the job errored. Connect their agents (PCP) or change the scope`,
+          reason: hide(
+            `${what}; they would end the job errored. Connect their agents (PCP) or change the scope`,
+          ),
         },
       ];
     await say(`${what} (they will end errored; requireConnected: true refuses this in preview)`, "warning");

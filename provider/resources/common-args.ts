@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_PARAMS_KEY } from "../output-keys";
 
 /** Per-resource override of the connection settings (see the README's "Configuration"). */
 export interface ConnectionArgs {
@@ -85,11 +86,13 @@ export function jobResourceProps(
   outputKeys: readonly string[],
 ): pulumi.Inputs {
   const urn = pulumi.createUrn(name, `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${typeName}`, opts?.parent);
+  const params = (args as { params?: pulumi.Input<Record<string, unknown>> }).params;
   return {
     ...Object.fromEntries(outputKeys.map((key) => [key, undefined])),
     ...args,
     connection: secretConnection(args.connection),
     __urn: urn,
+    ...(params === undefined ? {} : { [SECRET_PARAMS_KEY]: pulumi.isSecret(pulumi.output(params)) }),
   };
 }
 

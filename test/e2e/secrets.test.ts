@@ -125,3 +125,35 @@ describe("secrets: tokens never reach state or logs; secret params stay secret",
     assert.equal((revealed.planResult as Array<{ object: string }>)[0].object, "cat /etc/secret-recipe");
   });
 });
+
+describe("secrets: a failed plan's error never shows the value of a secret param", function () {
+  this.timeout(5 * 60 * 1000);
+
+  it("the canary's command, given as a secret, is hidden in the failure that names the step and targets", async () => {
+    const { emu, stack } = await emulatorStack({
+      project: "secretfail",
+      files: {
+        "index.ts": `
+import * as pulumi from "@pulumi/pulumi";
+import { PlanRun } from "pulumi-pe-orchestrator";
+new PlanRun("canary", {
+  planName: "canary",
+  params: { nodes: ["offline.example.com"], command: new pulumi.Config("demo").requireSecret("command"), canary: 1 },
+});
+`,
+      },
+    });
+    try {
+      await stack.setConfig("demo:command", "cat /etc/secret-recipe", { secret: true });
+      const up = await stack.up();
+      const text = up.stdout + up.stderr;
+      assert.notEqual(up.code, 0, text);
+      assert.match(text, /PlanRun plan job 1 failed \(state failure\)/);
+      assert.match(text, /values of params hidden: they hold a secret/);
+      assert.equal(text.includes("secret-recipe"), false, text);
+    } finally {
+      await stack.remove();
+      await emu.stop();
+    }
+  });
+});
