@@ -14,7 +14,12 @@ import {
   TERMINAL_JOB_STATES,
   TERMINAL_PLAN_JOB_STATES,
 } from "./schemas";
-import { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
+import {
+  type HistoryHints,
+  type SimilarRuns,
+  similarJobRuns,
+  similarPlanJobRuns,
+} from "./similar-job-durations";
 import { sleep } from "./sleep";
 import { type PlanStopOutcome, stopPlanJob } from "./stop-plan-job";
 
@@ -142,7 +147,7 @@ export async function waitForJob(
       const own = items.find((j) => j.name === jobName);
       return {
         state: own ? useRecord(own) : undefined,
-        durationsMs: () => (job ? similarJobDurations(job, items, hints) : []),
+        similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS),
       };
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
@@ -230,7 +235,7 @@ export async function waitForPlanJob(
       if (own) planJob = own;
       return {
         state: own?.state,
-        durationsMs: () => (planJob ? similarPlanJobDurations(planJob, items, hints) : []),
+        similar: () => (planJob ? similarPlanJobRuns(planJob, items, hints) : NO_RUNS),
       };
     },
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
@@ -284,7 +289,7 @@ interface Poller {
   fetchHistory(
     hints: HistoryHints,
     call: CallOptions,
-  ): Promise<{ state?: string; durationsMs: () => number[] }>;
+  ): Promise<{ state?: string; similar: () => SimilarRuns }>;
   fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
   /** applies one event read `readAt` ms after the job started; true when it suggests the job has ended */
   applyEvent(event: OrchestratorEvent, readAt: number): boolean;
@@ -298,6 +303,18 @@ interface Poller {
   /** stops the job (a plan job: with the task jobs it started, which are then reported) */
   stop(call: CallOptions): Promise<PlanStopOutcome | unknown>;
   counts: Record<string, number>;
+}
+
+const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
+/** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
+const LOOSE_RELATIVE_SPREAD = 0.05;
+const CLOSE_BASES = new Set(["same scope", "same node count", "same parameters"]);
+
+/** The estimate from earlier runs, saying what they share with this job. */
+function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
+  const relativeSpread = CLOSE_BASES.has(similar.basis) ? undefined : LOOSE_RELATIVE_SPREAD;
+  const estimate = estimateJobDuration(similar.durationsMs, { relativeSpread });
+  return estimate && { ...estimate, basis: similar.basis };
 }
 
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
@@ -410,7 +427,7 @@ async function poll(
       });
       state = found?.state;
       if (state === undefined) state = await guarded(() => p.fetchRecord(call));
-      if (found) estimate = estimateJobDuration(found.durationsMs());
+      if (found) estimate = historyEstimate(found.similar());
     } else {
       state = await guarded(() => p.fetchRecord(call));
     }
