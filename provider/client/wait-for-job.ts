@@ -55,7 +55,7 @@ export interface PlanStepProgress {
   nodeCount?: number;
 }
 
-export interface WaitOptions {
+export interface WaitOptions<Recent = never> {
   /** give up after this long: the job is stopped and a JobWaitError thrown */
   timeoutMs?: number;
   /** stop the job when the timeout passes (default true) */
@@ -79,6 +79,11 @@ export interface WaitOptions {
    * environment and parameters. Hints override what the job's record says; `false` skips the request.
    */
   history?: HistoryHints | false;
+  /**
+   * Recent jobs (plan jobs for a plan wait) the caller listed already, e.g. once for many waits: the history
+   * estimate is made from them instead of a list request of its own (the job's record is then read).
+   */
+  recent?: () => Promise<readonly Recent[]>;
   /** clock time the job was started (default: when the wait starts); the expected end counts from it */
   startedAt?: number;
   /** jobs: failed and other nodes listed in the summary (default 50 each) */
@@ -118,7 +123,7 @@ export interface PlanJobWaitResult extends WaitStats {
 export async function waitForJob(
   client: OrchestratorClient,
   jobName: string,
-  options: WaitOptions = {},
+  options: WaitOptions<Job> = {},
 ): Promise<JobWaitResult> {
   let job: Job | undefined;
   // node states from events, keyed by name: a few bytes per node, never the node reports
@@ -139,6 +144,10 @@ export async function waitForJob(
   const outcome = await poll(client, "job", jobName, options, {
     fetchRecord: async (call) => useRecord(await client.getJob(jobName, call)),
     fetchHistory: async (hints, call) => {
+      if (options.recent) {
+        const items = await options.recent();
+        return { similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS) };
+      }
       // the newest jobs include this one: the same request gives its record and its history
       const { items } = await client.listJobs(
         { order_by: "timestamp", order: "desc", limit: HISTORY_LIMIT },
@@ -210,7 +219,7 @@ export async function waitForJob(
 export async function waitForPlanJob(
   client: OrchestratorClient,
   planJobName: string,
-  options: WaitOptions = {},
+  options: WaitOptions<PlanJob> = {},
 ): Promise<PlanJobWaitResult> {
   let planJob: PlanJob | undefined;
   // the task jobs the plan's steps started, from its `*_start` events, and the one running now
@@ -223,6 +232,10 @@ export async function waitForPlanJob(
       return planJob.state;
     },
     fetchHistory: async (hints, call) => {
+      if (options.recent) {
+        const items = await options.recent();
+        return { similar: () => (planJob ? similarPlanJobRuns(planJob, items, hints) : NO_RUNS) };
+      }
       const query = {
         order_by: "timestamp",
         order: "desc",
@@ -342,7 +355,7 @@ async function poll(
   client: OrchestratorClient,
   kind: JobKind,
   name: string,
-  options: WaitOptions,
+  options: WaitOptions<Job> | WaitOptions<PlanJob>,
   p: Poller,
 ) {
   const clock = options.clock ?? systemClock;
