@@ -61,16 +61,21 @@ export function similarJobRuns(current: Job, jobs: readonly Job[], hints: Histor
   return { durationsMs: [], basis: "none" };
 }
 
-/** The sorted node list of a `nodes` scope, as one string; undefined for other scopes. */
-function nodeSet(job: Job): string | undefined {
-  const scope = job.options?.scope;
+/** The certnames of a `nodes` scope, each once; undefined for other scopes. */
+export function scopeNodes(scope: unknown): string[] | undefined {
   const nodes =
     scope !== null && typeof scope === "object" && !Array.isArray(scope)
       ? (scope as { nodes?: unknown }).nodes
       : undefined;
-  if (!Array.isArray(nodes) || nodes.length === 0 || !nodes.every((n) => typeof n === "string"))
-    return undefined;
-  return JSON.stringify([...new Set(nodes as string[])].sort());
+  return Array.isArray(nodes) && nodes.length > 0 && nodes.every((n) => typeof n === "string")
+    ? [...new Set(nodes as string[])]
+    : undefined;
+}
+
+/** The sorted node list of a `nodes` scope, as one string; undefined for other scopes. */
+function nodeSet(job: Job): string | undefined {
+  const nodes = scopeNodes(job.options?.scope);
+  return nodes && JSON.stringify(nodes.sort());
 }
 
 /** Durations in ms of the successful runs of the same plan in the same environment, most recent first. */

@@ -1,6 +1,8 @@
 import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
 import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "./errors";
+import { estimateFromNodeRuns } from "./estimate-from-node-runs";
+import { latestNodeRunDurations } from "./latest-node-runs";
 import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "./node-summary";
@@ -16,6 +18,7 @@ import {
 } from "./schemas";
 import {
   type HistoryHints,
+  scopeNodes,
   type SimilarRuns,
   similarJobRuns,
   similarPlanJobRuns,
@@ -158,6 +161,18 @@ export async function waitForJob(
         state: own ? useRecord(own) : undefined,
         similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS),
       };
+    },
+    fetchNodeRuns: async (call) => {
+      // a deploy on named nodes that ran Puppet before: their last runs (PuppetDB reports) predict this one
+      const nodes =
+        job && (job.type ?? job.command) === "deploy" ? scopeNodes(job.options?.scope) : undefined;
+      if (!nodes || nodes.length > MAX_REPORT_NODES) return undefined;
+      const runs = await latestNodeRunDurations(client, nodes, { ...call, retry: false });
+      const concurrency = job?.options?.concurrency;
+      return estimateFromNodeRuns(
+        nodes.map((n) => runs.get(n)),
+        typeof concurrency === "number" ? concurrency : undefined,
+      );
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
     applyEvent: (event, readAt) => {
@@ -303,6 +318,8 @@ interface Poller {
     hints: HistoryHints,
     call: CallOptions,
   ): Promise<{ state?: string; similar: () => SimilarRuns }>;
+  /** jobs: an estimate from what the job's nodes took in their last Puppet runs, when there is no history */
+  fetchNodeRuns?(call: CallOptions): Promise<DurationEstimate | undefined>;
   fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
   /** applies one event read `readAt` ms after the job started; true when it suggests the job has ended */
   applyEvent(event: OrchestratorEvent, readAt: number): boolean;
@@ -317,6 +334,9 @@ interface Poller {
   stop(call: CallOptions): Promise<PlanStopOutcome | unknown>;
   counts: Record<string, number>;
 }
+
+/** The nodes a job's last-run estimate asks PuppetDB about at most (one query); larger jobs: the progress estimate. */
+const MAX_REPORT_NODES = 100;
 
 const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
 /** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
@@ -441,6 +461,13 @@ async function poll(
       state = found?.state;
       if (state === undefined) state = await guarded(() => p.fetchRecord(call));
       if (found) estimate = historyEstimate(found.similar());
+      // a job like no other earlier one: what its nodes took last time (a failed look-up costs nothing)
+      if (estimate === undefined && p.fetchNodeRuns) {
+        estimate = await p.fetchNodeRuns(call).catch(() => {
+          if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+          return undefined;
+        });
+      }
     } else {
       state = await guarded(() => p.fetchRecord(call));
     }

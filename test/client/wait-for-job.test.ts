@@ -188,6 +188,33 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     assert.notEqual(made[1].path, `/orchestrator/v1/jobs/${second.job.name}`, "no separate record read");
   });
 
+  it("predicts a deploy no job resembles from its nodes' last Puppet runs (one PuppetDB query)", async () => {
+    const fresh = await startTestEmulator({ timeScale: 60 });
+    const viaPdb = clientFor(fresh, { puppetdbUrl: fresh.url });
+    try {
+      const { job } = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node1.example.com", "node2.example.com"] },
+      });
+      const result = await waitForJob(viaPdb, job.name);
+      assert.equal(result.state, "finished");
+      // each node's scheduled agent run: 30 world seconds, 500 ms at ×60
+      assert.equal(result.estimate?.basis, "each node's last Puppet run (PuppetDB)");
+      assert.equal(result.estimate?.durationMs, 500);
+      assert.equal(fresh.requests.filter((r) => r.path.startsWith("/pdb/query/v4")).length, 1);
+      const other = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node3.example.com"] },
+      });
+      const again = await waitForJob(viaPdb, other.job.name, { history: false });
+      assert.equal(again.estimate, undefined, "history: false asks PuppetDB nothing either");
+      assert.equal(fresh.requests.filter((r) => r.path.startsWith("/pdb/query/v4")).length, 1);
+    } finally {
+      viaPdb.close();
+      await fresh.stop();
+    }
+  });
+
   it("makes no history request with history: false, and takes an environment hint", async () => {
     const { job } = await client.deploy({
       environment: "production",
