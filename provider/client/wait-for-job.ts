@@ -510,6 +510,8 @@ async function poll(
         sinceProgressMs: Math.max(0, at - progressAt),
         untilExpectedEndMs: target && target.endAt - at,
         expectedSpreadMs: target?.spreadMs,
+        // a prediction from history or the caller does not improve with early polls; one from progress does
+        settled: current()?.source !== "progress",
         policy,
       });
     const currentTarget = (): EndWindow | undefined => {
