@@ -167,7 +167,12 @@ export async function waitForJob(
       const nodes =
         job && (job.type ?? job.command) === "deploy" ? scopeNodes(job.options?.scope) : undefined;
       if (!nodes || nodes.length > MAX_REPORT_NODES) return undefined;
-      const runs = await latestNodeRunDurations(client, nodes, { ...call, retry: false });
+      // a PuppetDB that does not answer at once must not hold up the wait: one attempt, a short bound
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(NODE_RUNS_TIMEOUT_MS),
+        ...(call.signal ? [call.signal] : []),
+      ]);
+      const runs = await latestNodeRunDurations(client, nodes, { ...call, signal, retry: false });
       const concurrency = job?.options?.concurrency;
       return estimateFromNodeRuns(
         nodes.map((n) => runs.get(n)),
@@ -337,6 +342,8 @@ interface Poller {
 
 /** The nodes a job's last-run estimate asks PuppetDB about at most (one query); larger jobs: the progress estimate. */
 const MAX_REPORT_NODES = 100;
+/** How long the wait gives PuppetDB for the nodes' last runs before it goes on without them. */
+const NODE_RUNS_TIMEOUT_MS = 1_000;
 
 const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
 /** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */

@@ -210,6 +210,21 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
       const again = await waitForJob(viaPdb, other.job.name, { history: false });
       assert.equal(again.estimate, undefined, "history: false asks PuppetDB nothing either");
       assert.equal(fresh.requests.filter((r) => r.path.startsWith("/pdb/query/v4")).length, 1);
+      // a PuppetDB that does not answer within a second: the wait goes on without it
+      fresh.setFaults({ rules: [{ method: "POST", path: "^/pdb/", action: "latency", ms: 5000 }] });
+      const slow = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node3.example.com", "node4.example.com", "node5.example.com"] },
+      });
+      const started = Date.now();
+      const unpredicted = await waitForJob(viaPdb, slow.job.name);
+      fresh.setFaults({ rules: [] });
+      assert.notEqual(
+        unpredicted.estimate?.source,
+        "history",
+        "no such job before, no PuppetDB answer in time",
+      );
+      assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
     } finally {
       viaPdb.close();
       await fresh.stop();
