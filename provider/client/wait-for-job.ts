@@ -245,6 +245,7 @@ export async function waitForPlanJob(
   // the task jobs the plan's steps started, from its `*_start` events, and the one running now
   const seen: string[] = [];
   let step: PlanStepProgress | undefined;
+  let stepReadAt: number | undefined;
   const counts: Record<string, number> = {};
   const outcome = await poll(client, "plan job", planJobName, options, {
     fetchRecord: async (call) => {
@@ -281,9 +282,12 @@ export async function waitForPlanJob(
       }
       return event.type === "plan_finished" || event.type === "plan_failed";
     },
-    refresh: async (call) => {
-      // the running step's node counts: one read of its task job per poll, until it ends
+    refresh: async (call, now) => {
+      // the running step's node counts: its task job is read when the step starts, then at most once a
+      // second until it ends (dense polls near the plan's predicted end need not read it each time)
       if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return;
+      if (step.state !== undefined && stepReadAt !== undefined && now - stepReadAt < STEP_READ_MS) return;
+      stepReadAt = now;
       const job = await client.getJob(step.jobName, call).catch(() => undefined);
       if (!job) return;
       step.state = job.state;
@@ -331,7 +335,7 @@ interface Poller {
   /** the job's duration extrapolated from its progress, at `now` ms after it started */
   estimate?(now: number): DurationEstimate | undefined;
   /** reads what the progress needs beyond the events (a plan's running step), once per poll */
-  refresh?(call: CallOptions): Promise<void>;
+  refresh?(call: CallOptions, now: number): Promise<void>;
   /** plan jobs: the step running now */
   step?(): PlanStepProgress | undefined;
   isTerminal(state: string): boolean;
@@ -357,6 +361,8 @@ function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
   return estimate && { ...estimate, basis: similar.basis };
 }
 
+/** A plan's running step's task job is read at most this often (for its node counts in the progress). */
+const STEP_READ_MS = 1_000;
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
 const STOP_ON_ABORT_MS = 1_000;
 /** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
@@ -614,7 +620,7 @@ async function poll(
         wantRecord = wantRecord && !p.isTerminal(state);
         recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;
       }
-      if (p.refresh && !p.isTerminal(state)) await p.refresh(call);
+      if (p.refresh && !p.isTerminal(state)) await p.refresh(call, clock.now());
       report();
     }
   }
