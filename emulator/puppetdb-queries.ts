@@ -2,6 +2,7 @@ import { ApiError } from "./api-error";
 import { mayView } from "./auth";
 import type { EmulatorState, Handled, RequestContext } from "./handler-types";
 import { queryFilter, RuleError } from "./node-rules";
+import { latestReports } from "./report-queries";
 
 /** PuppetDB answers query errors as plain text with a 400, not as `{kind, msg}`. */
 const textError = (status: number, text: string): Handled => ({ status, body: text });
@@ -40,6 +41,11 @@ export function queryPuppetDb(state: EmulatorState, ctx: RequestContext): Handle
       : query[0] === "from" && query[1] === "environments";
   if (environments)
     return { status: 200, body: state.world.environments.map((environment) => ({ name: environment.name })) };
+
+  if (Array.isArray(query) && query[0] === "from" && query[1] === "reports") {
+    const rows = latestReports(state, Array.isArray(query[2]) ? query[2] : []);
+    return typeof rows === "string" ? textError(400, rows) : { status: 200, body: rows };
+  }
 
   let filter: ReturnType<typeof queryFilter>;
   try {

@@ -7,6 +7,10 @@ export interface DurationEstimate {
   spreadMs: number;
   /** where the estimate comes from, for logs and benchmarks */
   source: "caller" | "history" | "progress";
+  /** history: what the earlier runs share with this job ("same scope", "same nodes, other job", ...) */
+  basis?: string;
+  /** history: how many earlier runs the estimate is made from */
+  samples?: number;
 }
 
 export interface HistoryEstimateOptions {
@@ -41,7 +45,12 @@ export function estimateJobDuration(
     options.minSpreadMs ?? MIN_SPREAD_MS,
     durationMs * (options.relativeSpread ?? DEFAULT_RELATIVE_SPREAD),
   );
-  return { durationMs, spreadMs: Math.round(Math.max(measured, floor)), source: "history" };
+  return {
+    durationMs,
+    spreadMs: Math.round(Math.max(measured, floor)),
+    source: "history",
+    samples: samples.length,
+  };
 }
 
 /** The spread assumed for a duration the caller gave: the same prior as a single history sample. */

@@ -30,6 +30,11 @@ export interface PollDelayInput {
   untilExpectedEndMs?: number;
   /** half-width of the window the end is expected in (default 2% of the expected duration, ≥ 100 ms) */
   expectedSpreadMs?: number;
+  /**
+   * The prediction will not improve by polling before its window (history, caller): a window that opens
+   * within `maxMs` is gone to in one jump. Not so for one extrapolated from progress (default false).
+   */
+  settled?: boolean;
   policy: PollPolicy;
 }
 
@@ -48,7 +53,8 @@ const OVERRUN_SHARE = 0.5;
  * a steady trickle of events on a long job does not turn into polling every 50 ms.
  *
  * With a predicted end E ± w the wait skips to the window in a few long jumps (after a first poll at
- * 10% of E, doubling up to `maxMsWithExpectedEnd`). Inside it the interval follows the end's likely
+ * 10% of E, doubling up to `maxMsWithExpectedEnd`), or, for a settled prediction, in one when the window
+ * opens within `maxMs`. Inside it the interval follows the end's likely
  * position, σ = w/2: `aroundEndMs` at E, growing as exp(d²/2σ²) with the distance d from it. A poll
  * catches the ends in the interval before it, so intervals ∝ 1/√density put the requests where the ends
  * are; past E + w the interval grows with the overrun, up to `maxMs`.
@@ -67,6 +73,10 @@ export function nextPollDelay(input: PollDelayInput): number {
   );
   if (until > spread) {
     const toWindow = until - spread;
+    // a window that opens within `maxMs` of the start: straight there (a job that fails at once is still seen
+    // within `maxMs`, the bound without a prediction); a short job costs no early polls
+    if (input.settled && elapsedMs + toWindow <= policy.maxMs)
+      return clamp(toWindow, Number.POSITIVE_INFINITY);
     const cap = policy.maxMsWithExpectedEnd;
     const first = Math.min(policy.maxMs, Math.max(policy.firstMs, expectedMs * FIRST_POLL_SHARE));
     const step = Math.min(cap, Math.max(first, 2 * elapsedMs));

@@ -1,6 +1,8 @@
 import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
 import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "./errors";
+import { estimateFromNodeRuns } from "./estimate-from-node-runs";
+import { latestNodeRunDurations } from "./latest-node-runs";
 import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "./node-summary";
@@ -14,7 +16,13 @@ import {
   TERMINAL_JOB_STATES,
   TERMINAL_PLAN_JOB_STATES,
 } from "./schemas";
-import { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
+import {
+  type HistoryHints,
+  scopeNodes,
+  type SimilarRuns,
+  similarJobRuns,
+  similarPlanJobRuns,
+} from "./similar-job-durations";
 import { sleep } from "./sleep";
 import { type PlanStopOutcome, stopPlanJob } from "./stop-plan-job";
 
@@ -50,7 +58,7 @@ export interface PlanStepProgress {
   nodeCount?: number;
 }
 
-export interface WaitOptions {
+export interface WaitOptions<Recent = never> {
   /** give up after this long: the job is stopped and a JobWaitError thrown */
   timeoutMs?: number;
   /** stop the job when the timeout passes (default true) */
@@ -74,6 +82,11 @@ export interface WaitOptions {
    * environment and parameters. Hints override what the job's record says; `false` skips the request.
    */
   history?: HistoryHints | false;
+  /**
+   * Recent jobs (plan jobs for a plan wait) the caller listed already, e.g. once for many waits: the history
+   * estimate is made from them instead of a list request of its own (the job's record is then read).
+   */
+  recent?: () => Promise<readonly Recent[]>;
   /** clock time the job was started (default: when the wait starts); the expected end counts from it */
   startedAt?: number;
   /** jobs: failed and other nodes listed in the summary (default 50 each) */
@@ -113,7 +126,7 @@ export interface PlanJobWaitResult extends WaitStats {
 export async function waitForJob(
   client: OrchestratorClient,
   jobName: string,
-  options: WaitOptions = {},
+  options: WaitOptions<Job> = {},
 ): Promise<JobWaitResult> {
   let job: Job | undefined;
   // node states from events, keyed by name: a few bytes per node, never the node reports
@@ -134,6 +147,10 @@ export async function waitForJob(
   const outcome = await poll(client, "job", jobName, options, {
     fetchRecord: async (call) => useRecord(await client.getJob(jobName, call)),
     fetchHistory: async (hints, call) => {
+      if (options.recent) {
+        const items = await options.recent();
+        return { similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS) };
+      }
       // the newest jobs include this one: the same request gives its record and its history
       const { items } = await client.listJobs(
         { order_by: "timestamp", order: "desc", limit: HISTORY_LIMIT },
@@ -142,8 +159,25 @@ export async function waitForJob(
       const own = items.find((j) => j.name === jobName);
       return {
         state: own ? useRecord(own) : undefined,
-        durationsMs: () => (job ? similarJobDurations(job, items, hints) : []),
+        similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS),
       };
+    },
+    fetchNodeRuns: async (call) => {
+      // a deploy on named nodes that ran Puppet before: their last runs (PuppetDB reports) predict this one
+      const nodes =
+        job && (job.type ?? job.command) === "deploy" ? scopeNodes(job.options?.scope) : undefined;
+      if (!nodes || nodes.length > MAX_REPORT_NODES) return undefined;
+      // a PuppetDB that does not answer at once must not hold up the wait: one attempt, a short bound
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(NODE_RUNS_TIMEOUT_MS),
+        ...(call.signal ? [call.signal] : []),
+      ]);
+      const runs = await latestNodeRunDurations(client, nodes, { ...call, signal, retry: false });
+      const concurrency = job?.options?.concurrency;
+      return estimateFromNodeRuns(
+        nodes.map((n) => runs.get(n)),
+        typeof concurrency === "number" ? concurrency : undefined,
+      );
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
     applyEvent: (event, readAt) => {
@@ -205,12 +239,13 @@ export async function waitForJob(
 export async function waitForPlanJob(
   client: OrchestratorClient,
   planJobName: string,
-  options: WaitOptions = {},
+  options: WaitOptions<PlanJob> = {},
 ): Promise<PlanJobWaitResult> {
   let planJob: PlanJob | undefined;
   // the task jobs the plan's steps started, from its `*_start` events, and the one running now
   const seen: string[] = [];
   let step: PlanStepProgress | undefined;
+  let stepReadAt: number | undefined;
   const counts: Record<string, number> = {};
   const outcome = await poll(client, "plan job", planJobName, options, {
     fetchRecord: async (call) => {
@@ -218,6 +253,10 @@ export async function waitForPlanJob(
       return planJob.state;
     },
     fetchHistory: async (hints, call) => {
+      if (options.recent) {
+        const items = await options.recent();
+        return { similar: () => (planJob ? similarPlanJobRuns(planJob, items, hints) : NO_RUNS) };
+      }
       const query = {
         order_by: "timestamp",
         order: "desc",
@@ -230,7 +269,7 @@ export async function waitForPlanJob(
       if (own) planJob = own;
       return {
         state: own?.state,
-        durationsMs: () => (planJob ? similarPlanJobDurations(planJob, items, hints) : []),
+        similar: () => (planJob ? similarPlanJobRuns(planJob, items, hints) : NO_RUNS),
       };
     },
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
@@ -243,9 +282,12 @@ export async function waitForPlanJob(
       }
       return event.type === "plan_finished" || event.type === "plan_failed";
     },
-    refresh: async (call) => {
-      // the running step's node counts: one read of its task job per poll, until it ends
+    refresh: async (call, now) => {
+      // the running step's node counts: its task job is read when the step starts, then at most once a
+      // second until it ends (dense polls near the plan's predicted end need not read it each time)
       if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return;
+      if (step.state !== undefined && stepReadAt !== undefined && now - stepReadAt < STEP_READ_MS) return;
+      stepReadAt = now;
       const job = await client.getJob(step.jobName, call).catch(() => undefined);
       if (!job) return;
       step.state = job.state;
@@ -284,14 +326,16 @@ interface Poller {
   fetchHistory(
     hints: HistoryHints,
     call: CallOptions,
-  ): Promise<{ state?: string; durationsMs: () => number[] }>;
+  ): Promise<{ state?: string; similar: () => SimilarRuns }>;
+  /** jobs: an estimate from what the job's nodes took in their last Puppet runs, when there is no history */
+  fetchNodeRuns?(call: CallOptions): Promise<DurationEstimate | undefined>;
   fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
   /** applies one event read `readAt` ms after the job started; true when it suggests the job has ended */
   applyEvent(event: OrchestratorEvent, readAt: number): boolean;
   /** the job's duration extrapolated from its progress, at `now` ms after it started */
   estimate?(now: number): DurationEstimate | undefined;
   /** reads what the progress needs beyond the events (a plan's running step), once per poll */
-  refresh?(call: CallOptions): Promise<void>;
+  refresh?(call: CallOptions, now: number): Promise<void>;
   /** plan jobs: the step running now */
   step?(): PlanStepProgress | undefined;
   isTerminal(state: string): boolean;
@@ -300,6 +344,25 @@ interface Poller {
   counts: Record<string, number>;
 }
 
+/** The nodes a job's last-run estimate asks PuppetDB about at most (one query); larger jobs: the progress estimate. */
+const MAX_REPORT_NODES = 100;
+/** How long the wait gives PuppetDB for the nodes' last runs before it goes on without them. */
+const NODE_RUNS_TIMEOUT_MS = 1_000;
+
+const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
+/** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
+const LOOSE_RELATIVE_SPREAD = 0.05;
+const CLOSE_BASES = new Set(["same scope", "same node count", "same parameters"]);
+
+/** The estimate from earlier runs, saying what they share with this job. */
+function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
+  const relativeSpread = CLOSE_BASES.has(similar.basis) ? undefined : LOOSE_RELATIVE_SPREAD;
+  const estimate = estimateJobDuration(similar.durationsMs, { relativeSpread });
+  return estimate && { ...estimate, basis: similar.basis };
+}
+
+/** A plan's running step's task job is read at most this often (for its node counts in the progress). */
+const STEP_READ_MS = 1_000;
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
 const STOP_ON_ABORT_MS = 1_000;
 /** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
@@ -325,7 +388,7 @@ async function poll(
   client: OrchestratorClient,
   kind: JobKind,
   name: string,
-  options: WaitOptions,
+  options: WaitOptions<Job> | WaitOptions<PlanJob>,
   p: Poller,
 ) {
   const clock = options.clock ?? systemClock;
@@ -410,7 +473,14 @@ async function poll(
       });
       state = found?.state;
       if (state === undefined) state = await guarded(() => p.fetchRecord(call));
-      if (found) estimate = estimateJobDuration(found.durationsMs());
+      if (found) estimate = historyEstimate(found.similar());
+      // a job like no other earlier one: what its nodes took last time (a failed look-up costs nothing)
+      if (estimate === undefined && p.fetchNodeRuns) {
+        estimate = await p.fetchNodeRuns(call).catch(() => {
+          if (options.signal?.aborted) return fail("aborted", options.signal.reason);
+          return undefined;
+        });
+      }
     } else {
       state = await guarded(() => p.fetchRecord(call));
     }
@@ -453,6 +523,8 @@ async function poll(
         sinceProgressMs: Math.max(0, at - progressAt),
         untilExpectedEndMs: target && target.endAt - at,
         expectedSpreadMs: target?.spreadMs,
+        // a prediction from history or the caller does not improve with early polls; one from progress does
+        settled: current()?.source !== "progress",
         policy,
       });
     const currentTarget = (): EndWindow | undefined => {
@@ -548,7 +620,7 @@ async function poll(
         wantRecord = wantRecord && !p.isTerminal(state);
         recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;
       }
-      if (p.refresh && !p.isTerminal(state)) await p.refresh(call);
+      if (p.refresh && !p.isTerminal(state)) await p.refresh(call, clock.now());
       report();
     }
   }

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   type ConnectionSettings,
   ConnectionSettingsError,
+  type DurationEstimate,
   JobWaitError,
   OrchestratorClient,
   OrchestratorError,
@@ -68,9 +69,22 @@ function progressLine(typeName: string, jobNoun: string, progress: WaitProgress)
     `${typeName}: ${jobNoun} ${progress.jobName} ${progress.state} (${seconds}s)`,
     stepLine || (nodes && `nodes: ${nodes}`),
     progress.lastMessage && `last event: ${progress.lastMessage}`,
+    progress.estimate && expectedLine(progress.estimate),
   ]
     .filter(Boolean)
     .join("; ");
+}
+
+/** What the wait expects and why: "expected ~31s (3 earlier runs, same nodes, other job)". */
+export function expectedLine(estimate: DurationEstimate): string {
+  const seconds = Math.max(1, Math.round(estimate.durationMs / 1000));
+  const basis =
+    estimate.source === "history"
+      ? `${estimate.samples ?? 1} earlier run${estimate.samples === 1 ? "" : "s"}, ${estimate.basis ?? "same job"}`
+      : estimate.source === "progress"
+        ? "from the nodes' progress"
+        : "given";
+  return `expected ~${seconds}s (${basis})`;
 }
 
 /**

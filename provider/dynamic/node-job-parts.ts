@@ -6,6 +6,7 @@ import {
   waitForJob,
 } from "../client";
 import type { JobKind } from "./job-kind";
+import { sharedRecentJobs } from "./shared-recent-jobs";
 import type { DeployJobOutputs } from "./job-outputs";
 
 /** How far back a crashed run's job is looked for (newest first). */
@@ -27,14 +28,24 @@ export function nodeJobParts<O extends DeployJobOutputs>(
   type: "deploy" | "task",
   outputs: (job: Job, jobUrl: string, nodes: NodeSummary) => O,
 ): Parts<O> {
+  // one list per connection for recovery and the wait's history, whatever the number of creates
+  const recent = (client: OrchestratorClient): Promise<readonly Job[]> =>
+    sharedRecentJobs(client, `jobs ${type}`, async () => {
+      const list = await client.listJobs({ type, order_by: "timestamp", order: "desc", limit: RECENT_JOBS });
+      return list.items;
+    });
   return {
     async recentJobs(client: OrchestratorClient) {
-      const list = await client.listJobs({ type, order_by: "timestamp", order: "desc", limit: RECENT_JOBS });
-      return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+      const items = await recent(client);
+      return items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
     },
     isRunning: (state) => !TERMINAL_JOB_STATES.has(state),
     async wait(client, jobName, settings) {
-      const result = await waitForJob(client, jobName, { ...settings, nodeSummaryLimit: NODE_SUMMARY_LIMIT });
+      const result = await waitForJob(client, jobName, {
+        ...settings,
+        nodeSummaryLimit: NODE_SUMMARY_LIMIT,
+        recent: () => recent(client),
+      });
       return outputs(result.job, client.jobUrl(jobName), result.nodes);
     },
     async read(client, jobName) {

@@ -15,6 +15,23 @@ import type { JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
 import { type PlanJobOutputs, planOutputs } from "./job-outputs";
 import type { ResolvedTargets } from "./resolve-targets";
+import { sharedRecentJobs } from "./shared-recent-jobs";
+
+/** How far back a crashed run's plan job is looked for (newest first); also the wait's history. */
+const RECENT_PLAN_JOBS = 100;
+
+/** One list per connection for recovery and the wait's history, whatever the number of creates. */
+function recentPlanJobs(client: OrchestratorClient): Promise<readonly PlanJob[]> {
+  return sharedRecentJobs(client, "plan jobs", async () => {
+    const list = await client.listPlanJobs({
+      order_by: "timestamp",
+      order: "desc",
+      limit: RECENT_PLAN_JOBS,
+      results: "exclude",
+    });
+    return list.items;
+  });
+}
 
 /** Maps the resource's inputs to the plan_run request, carrying only what the user set. */
 export function planRunRequest(inputs: PlanInputs): PlanRunRequest {
@@ -109,17 +126,15 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
     ).name;
   },
   async recentJobs(client) {
-    const list = await client.listPlanJobs({
-      order_by: "timestamp",
-      order: "desc",
-      limit: 100,
-      results: "exclude",
-    });
-    return list.items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
+    const items = await recentPlanJobs(client);
+    return items.map((job) => ({ name: job.name, state: job.state, userdata: job.userdata }));
   },
   isRunning: (state) => !TERMINAL_PLAN_JOB_STATES.has(state),
   async wait(client, jobName, settings) {
-    const result = await waitForPlanJob(client, jobName, settings);
+    const result = await waitForPlanJob(client, jobName, {
+      ...settings,
+      recent: () => recentPlanJobs(client),
+    });
     return planOutputs(
       result.planJob,
       client.planJobUrl(jobName),

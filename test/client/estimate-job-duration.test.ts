@@ -12,6 +12,7 @@ describe("estimateJobDuration", () => {
       durationMs: 60_000,
       spreadMs: 1200,
       source: "history",
+      samples: 1,
     });
   });
 
@@ -33,7 +34,7 @@ describe("estimateJobDuration", () => {
 
   it("honours the options", () => {
     const e = estimateJobDuration([10, 20, 30, 1000], { recent: 3, relativeSpread: 0.1, minSpreadMs: 1 });
-    assert.deepEqual(e, { durationMs: 20, spreadMs: 30, source: "history" });
+    assert.deepEqual(e, { durationMs: 20, spreadMs: 30, source: "history", samples: 3 });
   });
 });
 

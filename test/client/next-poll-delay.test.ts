@@ -4,7 +4,7 @@ import { DEFAULT_POLL_POLICY, nextPollDelay } from "../../provider/client/next-p
 const policy = DEFAULT_POLL_POLICY;
 
 /** Poll times the policy produces for a job of `durationMs` (no progress events), until it ends. */
-function schedule(durationMs: number, expectedMs?: number, spreadMs?: number): number[] {
+function schedule(durationMs: number, expectedMs?: number, spreadMs?: number, settled = false): number[] {
   const polls: number[] = [];
   for (let t = 0; t < durationMs;) {
     t += nextPollDelay({
@@ -12,6 +12,7 @@ function schedule(durationMs: number, expectedMs?: number, spreadMs?: number): n
       sinceProgressMs: t,
       untilExpectedEndMs: expectedMs === undefined ? undefined : expectedMs - t,
       expectedSpreadMs: spreadMs,
+      settled,
       policy,
     });
     polls.push(t);
@@ -41,6 +42,15 @@ describe("nextPollDelay", () => {
     assert.ok(before.length <= 5, `${before.length} polls before the window: ${before}`);
     assert.equal(before.at(-1), 58_800, "lands on the window's start");
     assert.ok(Math.max(...gaps(before)) <= policy.maxMsWithExpectedEnd * 1.25);
+  });
+
+  it("goes straight to a settled prediction's window that opens within maxMs: a 2 s job costs no early polls", () => {
+    const polls = schedule(2000, 2000, 100, true);
+    assert.equal(polls[0], 1900, "the window's start");
+    assert.equal(polls.at(-1), 2000);
+    assert.equal(schedule(5000, 5100, 100, true)[0], 5000, "opens at maxMs: still one jump");
+    assert.equal(schedule(8000, 8000, 160, true)[0], 800, "opens later: 10% first, as before");
+    assert.equal(schedule(2000, 2000, 100)[0], 200, "a prediction from progress: 10% first, as before");
   });
 
   it("polls densest at the predicted end, sparser towards the window's edges", () => {

@@ -53,6 +53,29 @@ describe("waitForPlanJob: plan steps as task jobs", () => {
     assert.equal(counted, 2, `node counts are the step's: ${JSON.stringify(second.nodeStates)}`);
   });
 
+  it("reads the running step's task job when the step starts, then at most once a second", async () => {
+    const run = await client.planRun({
+      plan_name: "canary",
+      params: { nodes: ["node1.example.com", "node2.example.com"], command: "uptime" },
+    });
+    const before = emu.requests.length;
+    // polls every 50 to 100 ms: without the bound, each would read the step's job too
+    const done = await waitForPlanJob(client, run.name, { poll: { maxMs: 100 }, history: false });
+    assert.equal(done.state, "success");
+    const made = emu.requests.slice(before);
+    const polls = made.filter((r) => r.path === `/orchestrator/v1/plan_jobs/${run.name}/events`).length;
+    for (const jobName of done.taskJobIds) {
+      const reads = made.filter((r) => r.method === "GET" && r.path === `/orchestrator/v1/jobs/${jobName}`);
+      const spanMs = reads.length > 1 ? reads.at(-1)!.at - reads[0].at : 0;
+      assert.ok(reads.length >= 1, `step job ${jobName} read`);
+      assert.ok(reads.length <= 1 + Math.floor(spanMs / 1000) + 1, `${reads.length} reads in ${spanMs} ms`);
+    }
+    assert.ok(
+      polls > done.taskJobIds.length * 2,
+      `${polls} event polls: the wait polled more often than it read`,
+    );
+  });
+
   it("at the deadline stops the plan and the task job it left running, and the error lists it", async () => {
     const run = await client.planRun({
       plan_name: "demo::sleep",

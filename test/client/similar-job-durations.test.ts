@@ -1,6 +1,11 @@
 import * as assert from "node:assert/strict";
 import { jobSchema, planJobSchema } from "../../provider/client/schemas";
-import { similarJobDurations, similarPlanJobDurations } from "../../provider/client/similar-job-durations";
+import {
+  similarJobDurations,
+  similarJobRuns,
+  similarPlanJobDurations,
+  similarPlanJobRuns,
+} from "../../provider/client/similar-job-durations";
 
 let id = 0;
 const job = (fields: Record<string, unknown>) =>
@@ -61,8 +66,11 @@ describe("similarJobDurations", () => {
       started_timestamp: "2025-01-01T00:00:00Z",
       finished_timestamp: "2025-01-01T00:01:05Z",
     });
-    assert.deepEqual(similarJobDurations(current, [other]), []);
-    assert.deepEqual(similarJobDurations(current, [other], { environment: "staging" }), [65_000]);
+    assert.deepEqual(similarJobRuns(current, [other]).basis, "same nodes, other job");
+    assert.deepEqual(similarJobRuns(current, [other], { environment: "staging" }), {
+      durationsMs: [65_000],
+      basis: "same scope",
+    });
   });
 
   it("matches tasks by task name", () => {
@@ -76,6 +84,68 @@ describe("similarJobDurations", () => {
       });
     const now = task("package", "1.0", "running");
     assert.deepEqual(similarJobDurations(now, [task("package", "3.0"), task("echo", "9.0")]), [3000]);
+  });
+});
+
+describe("similarJobRuns: what PE knows beyond identical jobs", () => {
+  const current = deploy("production", ["a", "b"], "1.0", { state: "running" });
+
+  it("takes runs on the same nodes in another environment or by another command, in any order", () => {
+    const list = [
+      deploy("staging", ["b", "a"], "31.0"),
+      deploy("development", ["a", "b"], "29.0", { type: "plan_task" }),
+      deploy("staging", ["a", "b", "c"], "90.0"),
+      deploy("staging", ["a", "b"], "5.0", { state: "stopped" }),
+      deploy("staging", ["a", "b"], "7.0", {
+        type: "task",
+        options: { task: "x", scope: { nodes: ["a", "b"] } },
+      }),
+    ];
+    assert.deepEqual(similarJobRuns(current, list), {
+      durationsMs: [31_000, 29_000],
+      basis: "same nodes, other job",
+    });
+  });
+
+  it("prefers the same job, then the same node count, to the same nodes", () => {
+    const sameNodes = deploy("staging", ["a", "b"], "31.0");
+    const sameCount = deploy("production", ["c", "d"], "40.0");
+    const sameScope = deploy("production", ["a", "b"], "50.0");
+    assert.equal(similarJobRuns(current, [sameNodes, sameCount]).basis, "same node count");
+    assert.deepEqual(similarJobRuns(current, [sameNodes, sameCount, sameScope]).durationsMs, [50_000]);
+  });
+
+  it("predicts a task on new nodes from the same task on as many other nodes", () => {
+    const task = (nodes: string[], duration: string, name = "package", state = "finished") =>
+      job({
+        type: "task",
+        environment: { name: "p" },
+        options: { task: name, scope: { nodes } },
+        node_count: nodes.length,
+        duration,
+        state,
+      });
+    const now = task(["n1"], "1.0", "package", "running");
+    const list = [task(["n2"], "4.0"), task(["n3", "n4"], "8.0"), task(["n5"], "2.0", "echo")];
+    // another environment is still the same task: only a task of that name on as many nodes counts
+    const elsewhere = { ...list[0], environment: { name: "q" } };
+    assert.deepEqual(similarJobRuns(now, [elsewhere, ...list.slice(1)]), {
+      durationsMs: [4000],
+      basis: "same task, other nodes",
+    });
+  });
+
+  it("finds nothing for a query scope no job shares, and says so", () => {
+    const query = job({
+      environment: { name: "production" },
+      options: { scope: { query: "nodes { x }" } },
+      node_count: 3,
+      state: "running",
+    });
+    assert.deepEqual(similarJobRuns(query, [deploy("staging", ["a", "b"], "31.0")]), {
+      durationsMs: [],
+      basis: "none",
+    });
   });
 });
 
@@ -99,6 +169,8 @@ describe("similarPlanJobDurations", () => {
     ];
     assert.deepEqual(similarPlanJobDurations(current, list), [20_000]);
     assert.deepEqual(similarPlanJobDurations(current, list.slice(0, 1)), [30_000]);
+    assert.equal(similarPlanJobRuns(current, list).basis, "same parameters");
+    assert.equal(similarPlanJobRuns(current, list.slice(0, 1)).basis, "same plan, other parameters");
   });
 
   it("treats a missing environment as production and takes hints for plan and environment", () => {

@@ -185,7 +185,50 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     const made = emu.requests.slice(before).filter((r) => r.method === "GET");
     assert.equal(made.filter((r) => r.path.endsWith("/jobs")).length, 1);
     assert.equal(made[0].path, "/orchestrator/v1/jobs", "the list is the first request");
-    assert.notEqual(made[1].path, `/orchestrator/v1/jobs/${second.job.name}`, "no separate record read");
+    // the next request is the first poll, in the predicted end's window (the job takes 0.5 s)
+    assert.ok(made[1].at - made[0].at >= 300, "no separate record read");
+  });
+
+  it("predicts a deploy no job resembles from its nodes' last Puppet runs (one PuppetDB query)", async () => {
+    const fresh = await startTestEmulator({ timeScale: 60 });
+    const viaPdb = clientFor(fresh, { puppetdbUrl: fresh.url });
+    try {
+      const { job } = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node1.example.com", "node2.example.com"] },
+      });
+      const result = await waitForJob(viaPdb, job.name);
+      assert.equal(result.state, "finished");
+      // each node's scheduled agent run: 30 world seconds, 500 ms at ×60
+      assert.equal(result.estimate?.basis, "each node's last Puppet run (PuppetDB)");
+      assert.equal(result.estimate?.durationMs, 500);
+      assert.equal(fresh.requests.filter((r) => r.path.startsWith("/pdb/query/v4")).length, 1);
+      const other = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node3.example.com"] },
+      });
+      const again = await waitForJob(viaPdb, other.job.name, { history: false });
+      assert.equal(again.estimate, undefined, "history: false asks PuppetDB nothing either");
+      assert.equal(fresh.requests.filter((r) => r.path.startsWith("/pdb/query/v4")).length, 1);
+      // a PuppetDB that does not answer within a second: the wait goes on without it
+      fresh.setFaults({ rules: [{ method: "POST", path: "^/pdb/", action: "latency", ms: 5000 }] });
+      const slow = await viaPdb.deploy({
+        environment: "production",
+        scope: { nodes: ["node3.example.com", "node4.example.com", "node5.example.com"] },
+      });
+      const started = Date.now();
+      const unpredicted = await waitForJob(viaPdb, slow.job.name);
+      fresh.setFaults({ rules: [] });
+      assert.notEqual(
+        unpredicted.estimate?.source,
+        "history",
+        "no such job before, no PuppetDB answer in time",
+      );
+      assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
+    } finally {
+      viaPdb.close();
+      await fresh.stop();
+    }
   });
 
   it("makes no history request with history: false, and takes an environment hint", async () => {
@@ -199,7 +242,8 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     assert.ok(!emu.requests.slice(before).some((r) => r.path === "/orchestrator/v1/jobs"));
     const next = await client.deploy({ environment: "production", scope: { nodes: ["node5.example.com"] } });
     const hinted = await waitForJob(client, next.job.name, { history: { environment: "development" } });
-    assert.equal(hinted.estimate, undefined, "no run of this scope in development");
+    // no run of this scope in development, but the node ran Puppet in production: that predicts it
+    assert.equal(hinted.estimate?.basis, "same nodes, other job");
     await assert.rejects(
       waitForJob(client, next.job.name, { history: { environment: "" } }),
       /wait option history.*environment/,

@@ -1,0 +1,38 @@
+/**
+ * A kind's list of recent jobs, read once per client (per connection) for a while and shared by every create of
+ * the provider process: crash recovery looks for marked jobs in it and the wait predicts the end from it, where
+ * each create used to list twice (100 creates: 200 lists of up to 100 jobs, each parsed).
+ *
+ * Jobs an interrupted earlier run started are in it (they predate this process). A list older than
+ * `MAX_AGE_MS` is read again, so a long `up` predicts later jobs from the ones it finished itself; a failed
+ * read is not kept (the next create asks again and fails or succeeds on its own).
+ */
+const MAX_AGE_MS = 30_000;
+
+interface Entry {
+  readAt: number;
+  list: Promise<readonly unknown[]>;
+}
+
+const lists = new WeakMap<object, Map<string, Entry>>();
+
+export function sharedRecentJobs<T>(
+  client: object,
+  key: string,
+  load: () => Promise<readonly T[]>,
+  now: () => number = Date.now,
+): Promise<readonly T[]> {
+  let byKey = lists.get(client);
+  if (!byKey) {
+    byKey = new Map();
+    lists.set(client, byKey);
+  }
+  const cached = byKey.get(key);
+  if (cached && now() - cached.readAt <= MAX_AGE_MS) return cached.list as Promise<readonly T[]>;
+  const entry: Entry = { readAt: now(), list: load() };
+  byKey.set(key, entry);
+  entry.list.catch(() => {
+    if (byKey.get(key) === entry) byKey.delete(key);
+  });
+  return entry.list as Promise<readonly T[]>;
+}

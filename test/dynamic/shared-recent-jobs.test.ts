@@ -1,0 +1,38 @@
+import * as assert from "node:assert/strict";
+import { sharedRecentJobs } from "../../provider/dynamic/shared-recent-jobs";
+
+describe("sharedRecentJobs", () => {
+  let now = 0;
+  const clock = () => now;
+
+  it("reads once per client and key while the list is fresh, again once it is 30 s old", async () => {
+    const client = {};
+    let reads = 0;
+    const load = async () => [++reads];
+    now = 1_000;
+    const first = await Promise.all([1, 2, 3].map(() => sharedRecentJobs(client, "jobs", load, clock)));
+    assert.deepEqual(first, [[1], [1], [1]]);
+    now = 31_000;
+    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), [1]);
+    assert.deepEqual(
+      await sharedRecentJobs(client, "plan jobs", load, clock),
+      [2],
+      "another key: its own list",
+    );
+    assert.deepEqual(await sharedRecentJobs({}, "jobs", load, clock), [3], "another client: its own list");
+    now = 31_001;
+    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), [4]);
+  });
+
+  it("does not keep a failed read: the next caller asks again", async () => {
+    const client = {};
+    let fail = true;
+    const load = async () => {
+      if (fail) throw new Error("403");
+      return ["ok"];
+    };
+    await assert.rejects(sharedRecentJobs(client, "jobs", load, clock), /403/);
+    fail = false;
+    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), ["ok"]);
+  });
+});
