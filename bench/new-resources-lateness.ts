@@ -5,7 +5,8 @@
 // TaskRun: the dynamic provider's own `providers.TaskRun.create`, in-process, against an in-process emulator
 // over HTTPS (as bench/lateness.ts does for EnvironmentDeploy): 10 single-node runs of a task with no
 // parameters, started 200 ms apart, for 2 s and 30 s tasks (each node's run time ±2% around it), in real time.
-// - cold: a fresh orchestrator, no earlier job and no PuppetDB: nothing earlier to predict from;
+// - cold: a fresh orchestrator, no earlier job: nothing earlier to predict from (no PuppetDB is configured in
+//   either mode: a node's agent runs say nothing about how long a task takes);
 // - warm: the same runs again after a restart on the same state, every node's time changed by up to ±2%;
 // - script: bench/curl-poll.sh POSTing /command/task, then GET /jobs/:id with `sleep 1` until terminal.
 // The job's end is the emulator's (its recorded creation instant + its schedule's end, from its state file).
