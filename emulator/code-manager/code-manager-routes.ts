@@ -77,7 +77,8 @@ export async function postDeploys(state: EmulatorState, ctx: RequestContext): Pr
   const queued = environments.map((e) => deploys.queue(e, repo.head(e) ?? null, now, runMs));
   if (body.wait) {
     const end = Math.max(...queued.map((d) => d.endAt));
-    if (end > Date.now()) await sleep(end - Date.now(), undefined, { ref: false });
+    // A timer may fire a millisecond before Date.now() reaches its end: sleep until the deploys are over.
+    while (end > Date.now()) await sleep(end - Date.now() + 1, undefined, { ref: false });
   }
   const at = Date.now();
   return { status: 200, body: queued.map((d) => deployView(d, at)) };
