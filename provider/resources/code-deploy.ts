@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CODE_DEPLOY_OUTPUT_KEYS } from "../output-keys";
-import { type ConnectionArgs, jobResourceProps, RESOURCE_MODULE } from "./common-args";
-import { serializedProvider } from "./serialized-provider";
+import { type ConnectionArgs, jobResourceProps } from "./common-args";
+import { DynamicResource } from "./dynamic-resource";
 
 /** Inputs of a {@link CodeDeploy}: the body of Code Manager's `POST /code-manager/v1/deploys`, in camelCase. */
 export interface CodeDeployArgs {
@@ -55,7 +55,7 @@ export interface EnvironmentCodeDeploy {
  * every environment and exposes the commits deployed. Feed `deploySignatures[env]` into an EnvironmentDeploy's
  * `triggers` so that new code runs Puppet again.
  */
-export class CodeDeploy extends pulumi.dynamic.Resource {
+export class CodeDeploy extends DynamicResource {
   /** `complete` (every environment deployed) or `failed`; `deploying` when recorded before the end. */
   declare readonly state: pulumi.Output<string>;
   /** One entry per environment: status, deployed commit, file-sync commits, error. */
@@ -68,12 +68,10 @@ export class CodeDeploy extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CodeDeployArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      serializedProvider("CodeDeploy"),
+      "CodeDeploy",
       name,
       jobResourceProps(name, "CodeDeploy", args, opts, CODE_DEPLOY_OUTPUT_KEYS),
       opts,
-      RESOURCE_MODULE,
-      "CodeDeploy",
     );
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_PARAMS_KEY } from "../output-keys";
+import { DynamicResource, RESOURCE_MODULE, type ResourceTypeName } from "./dynamic-resource";
 
 /** Per-resource override of the connection settings (see the README's "Configuration"). */
 export interface ConnectionArgs {
@@ -52,7 +53,7 @@ export interface CommonJobArgs {
 }
 
 /** The outputs both resources expose. */
-export abstract class JobResource extends pulumi.dynamic.Resource {
+export abstract class JobResource extends DynamicResource {
   /** The job's name, the number PE assigned (e.g. "81"); also the resource's id. */
   declare readonly jobId: pulumi.Output<string>;
   /** The job's URL under the configured orchestrator. */
@@ -80,7 +81,7 @@ function secretConnection(connection: CommonJobArgs["connection"]): CommonJobArg
  */
 export function jobResourceProps(
   name: string,
-  typeName: string,
+  typeName: ResourceTypeName,
   args: CommonJobArgs,
   opts: pulumi.CustomResourceOptions | undefined,
   outputKeys: readonly string[],
@@ -95,6 +96,3 @@ export function jobResourceProps(
     ...(params === undefined ? {} : { [SECRET_PARAMS_KEY]: pulumi.isSecret(pulumi.output(params)) }),
   };
 }
-
-/** The module of both resources' type tokens: `pulumi-nodejs:dynamic/pe-orchestrator:EnvironmentDeploy`. */
-export const RESOURCE_MODULE = "pe-orchestrator";

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOY_OUTPUT_KEYS } from "../output-keys";
-import { type CommonJobArgs, JobResource, jobResourceProps, RESOURCE_MODULE } from "./common-args";
-import { serializedProvider } from "./serialized-provider";
+import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 
 /** Inputs of an {@link EnvironmentDeploy}: the body of `POST /command/deploy`, in camelCase. */
 export interface EnvironmentDeployArgs extends CommonJobArgs {
@@ -68,12 +67,10 @@ export class EnvironmentDeploy extends JobResource {
 
   constructor(name: string, args: EnvironmentDeployArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      serializedProvider("EnvironmentDeploy"),
+      "EnvironmentDeploy",
       name,
       jobResourceProps(name, "EnvironmentDeploy", args, opts, DEPLOY_OUTPUT_KEYS),
       opts,
-      RESOURCE_MODULE,
-      "EnvironmentDeploy",
     );
   }
 }

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLAN_OUTPUT_KEYS } from "../output-keys";
-import { type CommonJobArgs, JobResource, jobResourceProps, RESOURCE_MODULE } from "./common-args";
-import { serializedProvider } from "./serialized-provider";
+import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 
 /** Inputs of a {@link PlanRun}: the body of `POST /command/plan_run`, in camelCase. */
 export interface PlanRunArgs extends CommonJobArgs {
@@ -42,6 +41,6 @@ export class PlanRun extends JobResource {
     const echoOfParams = pulumi.output(args.params).apply(() => undefined);
     props.result = echoOfParams;
     props.error = echoOfParams;
-    super(serializedProvider("PlanRun"), name, props, opts, RESOURCE_MODULE, "PlanRun");
+    super("PlanRun", name, props, opts);
   }
 }

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TASK_OUTPUT_KEYS } from "../output-keys";
-import { type CommonJobArgs, JobResource, jobResourceProps, RESOURCE_MODULE } from "./common-args";
+import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 import type { DeployNodeSummary } from "./environment-deploy";
-import { serializedProvider } from "./serialized-provider";
 
 /** Inputs of a {@link TaskRun}: the body of `POST /command/task`, in camelCase. */
 export interface TaskRunArgs extends CommonJobArgs {
@@ -52,6 +51,6 @@ export class TaskRun extends JobResource {
     // Task output may echo its params: a placeholder derived from them keeps nodeResults secret whenever a
     // param is secret (an output is secret when its input of the same name is), as PlanRun does for result.
     props.nodeResults = pulumi.output(args.params).apply(() => undefined);
-    super(serializedProvider("TaskRun"), name, props, opts, RESOURCE_MODULE, "TaskRun");
+    super("TaskRun", name, props, opts);
   }
 }
