@@ -336,41 +336,62 @@ const confSchema = z.looseObject({
     .optional(),
 });
 
+/**
+ * A client-tools JSON file as one settings level. It is read once, and only when a setting falls through to it; a
+ * missing file holds nothing. `interpret` turns the file's text into settings (and decides what is an error).
+ */
+function lazyJsonFile(
+  file: string,
+  holds: readonly (keyof ConnectionInput)[],
+  name: (key: keyof ConnectionInput) => string,
+  interpret: (text: string) => ConnectionInput,
+): Candidate {
+  let loaded: ConnectionInput | undefined;
+  return {
+    values: () => {
+      if (loaded) return loaded;
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        loaded = {};
+        return loaded;
+      }
+      loaded = interpret(text);
+      return loaded;
+    },
+    holds: new Set(holds),
+    name,
+  };
+}
+
+/** `orchestrator.conf` or `puppet-code.conf`: the same `options` shape; a file that is not valid is an error. */
 function lazyConf(
   file: string,
   home: string,
   keys: Partial<Record<keyof ConnectionInput, string>>,
 ): Candidate {
-  let loaded: ConnectionInput | undefined;
-  const load = (): ConnectionInput => {
-    if (loaded) return loaded;
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      loaded = {};
-      return loaded;
-    }
-    let parsed: z.infer<typeof confSchema>;
-    try {
-      parsed = confSchema.parse(JSON.parse(text));
-    } catch (error) {
-      const why = error instanceof z.ZodError ? formatIssues(error).join("; ") : (error as Error).message;
-      throw new ConnectionSettingsError(`client-tools config ${file} is not valid: ${why}`, file);
-    }
-    const o = parsed.options ?? {};
-    loaded = {
-      [keys.serviceUrl ? "serviceUrl" : "codeManagerUrl"]: o["service-url"],
-      cacert: o.cacert === undefined ? undefined : expandHome(o.cacert, home),
-      tokenFile: o["token-file"],
-    };
-    return loaded;
-  };
-  return {
-    values: load,
-    holds: new Set(Object.keys(keys)),
-    name: (k) => `${keys[k] ?? k} in ${file}`,
-  };
+  const holds = Object.keys(keys) as (keyof ConnectionInput)[];
+  return lazyJsonFile(
+    file,
+    holds,
+    (k) => `${keys[k] ?? k} in ${file}`,
+    (text) => {
+      let parsed: z.infer<typeof confSchema>;
+      try {
+        parsed = confSchema.parse(JSON.parse(text));
+      } catch (error) {
+        const why = error instanceof z.ZodError ? formatIssues(error).join("; ") : (error as Error).message;
+        throw new ConnectionSettingsError(`client-tools config ${file} is not valid: ${why}`, file);
+      }
+      const o = parsed.options ?? {};
+      return {
+        [keys.serviceUrl ? "serviceUrl" : "codeManagerUrl"]: o["service-url"],
+        cacert: o.cacert === undefined ? undefined : expandHome(o.cacert, home),
+        tokenFile: o["token-file"],
+      };
+    },
+  );
 }
 
 function constant(values: ConnectionInput): () => ConnectionInput {
@@ -386,17 +407,11 @@ const puppetdbConfSchema = z.looseObject({
 
 /** `puppetdb.conf` of PE's client tools: `{"puppetdb": {"server_urls": "https://host:8081,..."}}`, first URL. */
 function puppetdbConf(file: string): Candidate {
-  let loaded: ConnectionInput | undefined;
-  return {
-    values: () => {
-      if (loaded) return loaded;
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
-        loaded = {};
-        return loaded;
-      }
+  return lazyJsonFile(
+    file,
+    ["puppetdbUrl"],
+    () => `server_urls in ${file}`,
+    (text) => {
       const parsed = (() => {
         try {
           return puppetdbConfSchema.safeParse(JSON.parse(text));
@@ -407,10 +422,7 @@ function puppetdbConf(file: string): Candidate {
       // Another tool's file: one this provider cannot read is skipped (the default applies), never an error.
       const urls = parsed?.success ? parsed.data.puppetdb?.server_urls : undefined;
       const first = (Array.isArray(urls) ? urls : (urls ?? "").split(","))[0]?.trim();
-      loaded = { puppetdbUrl: first || undefined };
-      return loaded;
+      return { puppetdbUrl: first || undefined };
     },
-    holds: new Set(["puppetdbUrl"]),
-    name: () => `server_urls in ${file}`,
-  };
+  );
 }
