@@ -2,9 +2,8 @@ import * as assert from "node:assert/strict";
 import type { Emulator, FaultsInput } from "../../emulator";
 import { DEFAULT_POLL_POLICY } from "../../provider/client";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
-import { record } from "../support/scoreboard";
 import type { CommandResult, TestStack } from "../support/test-stack";
-import { countJobs, countSecrets, output, reliabilityWorld, stateText } from "./support/reliability";
+import { itEachSideBySide, output, reliabilityWorld, scoreScenario } from "./support/reliability";
 
 // `pulumi up` of a deploy and a plan run under each behaviour of the events endpoints (the emulator's
 // `faults.events`, set in the world): each job is seen done within the no-prediction interval (5 s) of its
@@ -61,33 +60,9 @@ async function runMode(mode: (typeof MODES)[number]): Promise<void> {
     emulator: { world: { ...reliabilityWorld, faults: { events: mode } }, timeScale: TIME_SCALE },
   });
   const outputs: CommandResult[] = [];
-  let outcome = "not run";
-  let failure: unknown;
-  try {
-    outcome = await scenario(emu, stack, outputs);
-  } catch (error) {
-    failure = error;
-    outcome = `FAILED: ${(error as Error).message.split("\n")[0].slice(0, 60)}`;
-  }
-  try {
-    const jobs = (await countJobs(emu)).total;
-    const secrets = countSecrets([emu.adminToken], ...outputs.map(output), await stateText(stack));
-    record({
-      scenario: `events: ${mode}`,
-      outcome,
-      jobsStarted: jobs,
-      duplicates: Math.max(0, jobs - EXPECTED_JOBS),
-      secretsFound: secrets,
-    });
-    if (failure === undefined) {
-      assert.equal(jobs, EXPECTED_JOBS, "one job per resource, no duplicate");
-      assert.equal(secrets, 0, "a token in state or output");
-    }
-  } finally {
-    await stack.remove();
-    await emu.stop();
-  }
-  if (failure !== undefined) throw failure;
+  await scoreScenario(`events: ${mode}`, { emu, stack, outputs }, () => scenario(emu, stack, outputs), {
+    expectedJobs: EXPECTED_JOBS,
+  });
 }
 
 async function scenario(emu: Emulator, stack: TestStack, outputs: CommandResult[]): Promise<string> {
@@ -110,24 +85,5 @@ async function scenario(emu: Emulator, stack: TestStack, outputs: CommandResult[
 
 describe("reliability: each behaviour of the events endpoints (late ≤ 5 s, no duplicate)", function () {
   this.timeout(10 * 60 * 1000);
-  const results = new Map<string, Promise<void>>();
-
-  before(async () => {
-    const queue = [...MODES];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const done = runMode(next);
-          results.set(next, done);
-          await done.catch(() => undefined);
-        }
-      }),
-    );
-  });
-
-  for (const mode of MODES) {
-    it(`events: ${mode}`, async () => {
-      await results.get(mode);
-    });
-  }
+  itEachSideBySide(MODES, (mode) => `events: ${mode}`, runMode, CONCURRENCY);
 });

@@ -4,14 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, type FaultRule, startEmulator } from "../../emulator";
 import { emulatorStack } from "../support/emulator-stack";
-import { record } from "../support/scoreboard";
 import type { CommandResult, TestStack } from "../support/test-stack";
 import {
   countJobs,
-  countSecrets,
+  itEachSideBySide,
   output,
   reliabilityWorld,
-  stateText,
+  scoreScenario,
   upInBackground,
   waitUntil,
 } from "./support/reliability";
@@ -248,61 +247,18 @@ async function runScenario(scenario: Scenario): Promise<void> {
       return result;
     },
   };
-  let outcome = "not run";
-  let failure: unknown;
   try {
-    outcome = await scenario.run(s);
-  } catch (error) {
-    failure = error;
-    outcome = `FAILED: ${(error as Error).message.split("\n")[0].slice(0, 60)}`;
-  }
-  try {
-    const jobs = (await countJobs(s.emu)).total;
-    const secrets = countSecrets(
-      [s.emu.adminToken, ...OPS_TOKENS],
-      ...s.outputs.map(output),
-      await stateText(stack),
-    );
-    record({
-      scenario: scenario.name,
-      outcome,
-      jobsStarted: jobs,
-      duplicates: Math.max(0, jobs - EXPECTED_JOBS),
-      secretsFound: secrets,
+    await scoreScenario(scenario.name, s, () => scenario.run(s), {
+      expectedJobs: EXPECTED_JOBS,
+      tokens: OPS_TOKENS,
     });
-    if (failure === undefined) {
-      assert.equal(jobs, EXPECTED_JOBS, "one job per resource, no duplicate");
-      assert.equal(secrets, 0, "a token in state or output");
-    }
   } finally {
-    await stack.remove();
-    await s.emu.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   }
-  if (failure !== undefined) throw failure;
 }
 
 describe("reliability: faults while waiting end in success or a clear error, with no duplicate job", function () {
   this.timeout(10 * 60 * 1000);
-  const results = new Map<string, Promise<void>>();
-
-  before(async () => {
-    // A small pool: each scenario mostly waits on processes and timers.
-    const queue = [...scenarios];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const done = runScenario(next);
-          results.set(next.name, done);
-          await done.catch(() => undefined);
-        }
-      }),
-    );
-  });
-
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      await results.get(scenario.name);
-    });
-  }
+  // a small pool: each scenario mostly waits on processes and timers
+  itEachSideBySide(scenarios, (scenario) => scenario.name, runScenario, CONCURRENCY);
 });

@@ -3,9 +3,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { defaultWorld, type Emulator, type WorldInput } from "../../emulator";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
-import { record } from "../support/scoreboard";
 import type { CommandResult, TestStack } from "../support/test-stack";
-import { countJobs, countSecrets, output, stateText, waitUntil } from "./support/reliability";
+import { itEachSideBySide, output, scoreScenario, waitUntil } from "./support/reliability";
 
 // `pulumi up` interrupted while it waits on a deploy and a plan run that would take a minute each, through the
 // real engine: Ctrl-C (SIGINT) and a CI runner's SIGTERM end `up` within 10 s with the running jobs recorded,
@@ -270,56 +269,11 @@ async function runScenario(scenario: (typeof scenarios)[number]): Promise<void> 
     emulator: { world, timeScale: 1 },
   });
   const s: Setup = { emu, stack, outputs: [] };
-  let outcome = "not run";
-  let failure: unknown;
-  try {
-    outcome = await scenario.run(s);
-  } catch (error) {
-    failure = error;
-    outcome = `FAILED: ${(error as Error).message.split("\n")[0].slice(0, 60)}`;
-  }
-  try {
-    const jobs = (await countJobs(emu)).total;
-    const secrets = countSecrets([emu.adminToken], ...s.outputs.map(output), await stateText(stack));
-    record({
-      scenario: scenario.name,
-      outcome,
-      jobsStarted: jobs,
-      duplicates: Math.max(0, jobs - EXPECTED_JOBS),
-      secretsFound: secrets,
-    });
-    if (failure === undefined) {
-      assert.equal(jobs, EXPECTED_JOBS, "one job per resource, no duplicate");
-      assert.equal(secrets, 0, "a token in state or output");
-    }
-  } finally {
-    await stack.remove();
-    await emu.stop();
-  }
-  if (failure !== undefined) throw failure;
+  await scoreScenario(scenario.name, s, () => scenario.run(s), { expectedJobs: EXPECTED_JOBS });
 }
 
 describe("reliability: Ctrl-C, SIGTERM and kill -9 of `pulumi up` mid-wait", function () {
   this.timeout(10 * 60 * 1000);
-  const results = new Map<string, Promise<void>>();
-
-  before(async () => {
-    // each scenario mostly waits on a minute-long job: run them side by side
-    const queue = [...scenarios];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const done = runScenario(next);
-          results.set(next.name, done);
-          await done.catch(() => undefined);
-        }
-      }),
-    );
-  });
-
-  for (const scenario of scenarios) {
-    it(scenario.name, async () => {
-      await results.get(scenario.name);
-    });
-  }
+  // each scenario mostly waits on a minute-long job: run them side by side
+  itEachSideBySide(scenarios, (scenario) => scenario.name, runScenario, CONCURRENCY);
 });

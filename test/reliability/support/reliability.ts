@@ -1,8 +1,10 @@
+import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultWorld, type Emulator, type WorldInput } from "../../../emulator";
 import { adminClient } from "../../support/emulator-stack";
+import { record } from "../../support/scoreboard";
 import type { CommandResult, TestStack } from "../../support/test-stack";
 
 /** The default world plus `ops`, a superuser with two tokens (one to expire, one to swap in). */
@@ -103,5 +105,84 @@ export async function waitUntil(ready: () => boolean | Promise<boolean>, what: s
   while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** What a scenario leaves to be scored: its emulator, its stack and the output of every command it ran. */
+export interface ScenarioRun {
+  emu: Emulator;
+  stack: TestStack;
+  outputs: CommandResult[];
+}
+
+/**
+ * Runs one scenario and scores it on the scoreboard: its outcome, the jobs the orchestrator holds, and how often a
+ * token shows in the commands' output or the state. A scenario that succeeded must have started exactly
+ * `expectedJobs` and shown no token. The stack and emulator are removed whatever happens; the scenario's own
+ * failure is rethrown after its row is recorded.
+ */
+export async function scoreScenario(
+  name: string,
+  run: ScenarioRun,
+  scenario: () => Promise<string>,
+  options: { expectedJobs: number; tokens?: readonly string[] },
+): Promise<void> {
+  let outcome = "not run";
+  let failure: unknown;
+  try {
+    outcome = await scenario();
+  } catch (error) {
+    failure = error;
+    outcome = `FAILED: ${(error as Error).message.split("\n")[0].slice(0, 60)}`;
+  }
+  try {
+    const jobs = (await countJobs(run.emu)).total;
+    const tokens = [run.emu.adminToken, ...(options.tokens ?? [])];
+    const secrets = countSecrets(tokens, ...run.outputs.map(output), await stateText(run.stack));
+    record({
+      scenario: name,
+      outcome,
+      jobsStarted: jobs,
+      duplicates: Math.max(0, jobs - options.expectedJobs),
+      secretsFound: secrets,
+    });
+    if (failure === undefined) {
+      assert.equal(jobs, options.expectedJobs, "one job per resource, no duplicate");
+      assert.equal(secrets, 0, "a token in state or output");
+    }
+  } finally {
+    await run.stack.remove();
+    await run.emu.stop();
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/**
+ * One `it` per scenario, the scenarios run side by side, `concurrency` at a time, in a `before` hook (each mostly
+ * waits on processes and timers). Call inside a `describe`.
+ */
+export function itEachSideBySide<T>(
+  scenarios: readonly T[],
+  title: (scenario: T) => string,
+  run: (scenario: T) => Promise<void>,
+  concurrency: number,
+): void {
+  const results = new Map<T, Promise<void>>();
+  before(async () => {
+    const queue = [...scenarios];
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+          const done = run(next);
+          results.set(next, done);
+          await done.catch(() => undefined);
+        }
+      }),
+    );
+  });
+  for (const scenario of scenarios) {
+    it(title(scenario), async () => {
+      await results.get(scenario);
+    });
   }
 }
