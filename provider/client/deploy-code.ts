@@ -40,8 +40,13 @@ export interface DeployCodeOptions {
   timeoutMs?: number;
   /** Longest a single `wait: true` request is held before following the deploy through `/deploys/status`. */
   holdMs?: number;
-  /** How often `/deploys/status` is read for progress and recovery. */
+  /** How often `/deploys/status` is read while following a deploy whose answer was lost (default 2 s). */
   pollMs?: number;
+  /**
+   * How often `/deploys/status` is read for each environment's progress while the request is held (default 10 s):
+   * the answer itself says when the deploy ends, so these reads only feed the progress line.
+   */
+  progressMs?: number;
   /** After the answer was lost: how long no trace of our deploy means it never reached Code Manager. */
   lostAfterMs?: number;
   onProgress?: (progress: CodeDeployProgress) => void;
@@ -171,7 +176,7 @@ export async function deployCode(
   options: DeployCodeOptions = {},
 ): Promise<CodeDeployOutcome> {
   const { signal, onProgress } = options;
-  const pollMs = options.pollMs ?? 2000;
+  const progressMs = options.progressMs ?? 10_000;
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs;
@@ -196,7 +201,7 @@ export async function deployCode(
     });
   const poller = (async () => {
     while (!progress.signal.aborted) {
-      await sleep(pollMs, progress.signal).catch(() => undefined);
+      await sleep(progressMs, progress.signal).catch(() => undefined);
       if (progress.signal.aborted) return;
       const status = await client.deploysStatus({ signal: progress.signal }).catch(() => undefined);
       if (status && !progress.signal.aborted) report(environmentsFromStatus(status, names, baseline));

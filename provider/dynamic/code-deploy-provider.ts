@@ -16,6 +16,7 @@ import { clientCache, connectionOptions, engineLogger } from "./client-cache";
 import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
 import { EngineCancelled, engineCancelled } from "./engine-cancel";
 import { logToEngine } from "./engine-log";
+import { StatusLine } from "./status-line";
 import { exitWithEngine } from "./exit-with-engine";
 import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
 import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
@@ -35,11 +36,29 @@ const clientFor = clientCache(
     new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), { logger: engineLogger }),
 );
 
-function progressLine(progress: CodeDeployProgress): string {
-  const envs = Object.entries(progress.environments)
-    .map(([env, status]) => `${env} ${status}`)
-    .join(", ");
-  return `${TYPE}: ${envs || "deploying"} (${Math.round(progress.elapsedMs / 1000)}s)`;
+/**
+ * The resource's status line: each environment's latest known status (from `/deploys/status`, read every few
+ * seconds) and the time since the deploy started, which moves every 2 s with no request.
+ */
+function progressStatus(urn: string | undefined, what: string) {
+  const line = new StatusLine(urn);
+  let origin = Date.now();
+  let environments: CodeDeployProgress["environments"] = {};
+  const render = () => {
+    const envs = Object.entries(environments)
+      .map(([env, status]) => `${env} ${status}`)
+      .join(", ");
+    return `${TYPE}: ${envs || `deploying ${what}`} (${Math.round((Date.now() - origin) / 1000)}s)`;
+  };
+  line.show(render);
+  return {
+    onProgress: (progress: CodeDeployProgress) => {
+      origin = Date.now() - progress.elapsedMs;
+      environments = progress.environments;
+      line.show(render);
+    },
+    close: () => line.close(),
+  };
 }
 
 /** What to do about a failed environment, by Code Manager's error kind. */
@@ -148,7 +167,6 @@ function baselineFrom(names: string[], startedAt: string): CodeDeployBaseline {
  */
 export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
   const wait = async (client: CodeManagerClient, inputs: CodeDeployInputs, props: Props, urn?: string) => {
-    const onProgress = (p: CodeDeployProgress) => void logToEngine(progressLine(p), { urn, ephemeral: true });
     const timeoutMs = inputs.waitTimeoutSeconds === undefined ? undefined : inputs.waitTimeoutSeconds * 1000;
     const inputsHash = hashInputs(inputs, REPLACE_KEYS);
 
@@ -186,7 +204,8 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       if (urn) writeInFlight({ ...entry, jobId: idOf(outputs) });
     };
     if (urn && !taken) writeInFlight(entry);
-    if (!taken) void logToEngine(`${TYPE}: deploying ${what}`, { urn, ephemeral: true });
+    const status = progressStatus(urn, what);
+    const onProgress = status.onProgress;
     const signal = waitSignal();
     try {
       const outcome = taken
@@ -235,6 +254,8 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       throw error instanceof Error
         ? new Error(`${TYPE} of ${what}: ${error.message}`, { cause: error })
         : error;
+    } finally {
+      status.close();
     }
   };
 
@@ -322,17 +343,20 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
         const urn = typeof news.__urn === "string" ? news.__urn : undefined;
         const client = clientFor(inputs);
         const signal = waitSignal();
+        const status = progressStatus(urn, names.join(", "));
         const outcome = await followCodeDeploy(client, names, baselineFrom(names, outputs.startedAt), {
           startedAt: outputs.startedAt,
           timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
-          onProgress: (p) => void logToEngine(progressLine(p), { urn, ephemeral: true }),
+          onProgress: status.onProgress,
           signal,
-        }).catch((error: unknown) => {
-          if (!(signal.reason instanceof EngineCancelled)) throw error;
-          return standingAfterCancel(client, names, outputs.startedAt).then((standing) => {
-            throw cancelledError(standing, news);
-          });
-        });
+        })
+          .catch((error: unknown) => {
+            if (!(signal.reason instanceof EngineCancelled)) throw error;
+            return standingAfterCancel(client, names, outputs.startedAt).then((standing) => {
+              throw cancelledError(standing, news);
+            });
+          })
+          .finally(() => status.close());
         outputs = outputsOf(outcome);
       }
       checkOutcome(parsed, outputs, id, news, "had failed");

@@ -122,7 +122,7 @@ describe("CodeManagerClient and deployCode against the emulator", function () {
     const outcome = await deployCode(
       cmClient(emu),
       { environments: ["production"] },
-      { pollMs: 20, onProgress: (p) => seen.push(p.environments) },
+      { progressMs: 20, onProgress: (p) => seen.push(p.environments) },
     );
     assert.equal(posts(emu) - before, 1, "the deploy request is never re-sent");
     assert.match(outcome.recoveredFromStatus ?? "", /socket hang up|ECONNRESET/);
