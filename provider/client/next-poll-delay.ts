@@ -48,6 +48,22 @@ export interface PollDelayInput {
   policy: PollPolicy;
 }
 
+/**
+ * The interval Δ before E (at `until` from it) that is the density where it ends: Δ = density(until − Δ),
+ * at most `until`. Δ − density(until − Δ) grows with Δ: bisection.
+ */
+function intervalEndingAt(until: number, density: (d: number) => number): number {
+  if (density(0) >= until) return until;
+  let lo = 0;
+  let hi = until;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (mid < density(until - mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A poll this share of the grid before a grid point counts as on it (a timer that fired early). */
 const GRID_EARLY_SHARE = 0.1;
 /** Before the predicted end the first poll comes after this share of it: catches jobs that fail at once. */
@@ -73,9 +89,10 @@ const OVERRUN_SHARE = 0.5;
  * opens within `maxMs`. Inside it the interval follows the end's likely
  * position, σ = w/2: `aroundEndMs` at E (σ when smaller), growing as exp(d²/2σ²) with the distance d from
  * it. A poll catches the ends in the interval before it, so intervals ∝ 1/√density put the requests where
- * the ends are; past E + w the interval grows with the overrun, up to `maxMs`. A settled window whose opening
- * poll would be followed by one at E itself (w up to ~740 ms: a job of up to ~37 s at 2%) is entered at E:
- * the poll at its opening would catch only the ends before E − 2σ (2%).
+ * the ends are (before E, the density where the interval ends: the ends it covers come just before that
+ * poll); past E + w the interval grows with the overrun, up to `maxMs`. A settled prediction with σ ≤
+ * `aroundEndMs` (w ≤ 200 ms: jobs of up to 10 s at 2%) is entered at E itself, in one poll: the window is no
+ * wider than two intervals at E, and the ends before E are then at most w late.
  */
 export function nextPollDelay(input: PollDelayInput): number {
   const { elapsedMs, untilExpectedEndMs: until, policy } = input;
@@ -98,8 +115,8 @@ export function nextPollDelay(input: PollDelayInput): number {
   const sigma = spread / 2;
   const atEnd = Math.min(policy.aroundEndMs, sigma);
   const density = (d: number) => atEnd * Math.exp(0.5 * (d / sigma) ** 2);
-  // from the window's opening the schedule's next poll would be E itself: that opening poll is dropped
-  const narrow = input.settled === true && density(spread) >= spread;
+  // a settled prediction sharper than the resolution at E: one poll at E covers what polls before it would
+  const narrow = input.settled === true && sigma <= policy.aroundEndMs;
   if (until > (narrow ? 0 : spread)) {
     const toWindow = until - spread;
     // where the jump lands: the window's opening, or E itself for a narrow one (then at most w past maxMs)
@@ -115,6 +132,8 @@ export function nextPollDelay(input: PollDelayInput): number {
     if (step < cap) return clamp(step, cap);
     return clamp(toWindow / Math.ceil(toWindow / cap), cap);
   }
+  // before E the interval is the density where it ends (the ends it covers lie before that poll)
+  if (until > atEnd) return clamp(intervalEndingAt(until, density), policy.maxMs);
   if (until >= 0) return clamp(Math.min(density(until), Math.max(atEnd, until)), policy.maxMs);
   if (until >= -spread) return clamp(density(-until), policy.maxMs);
   return clamp(Math.max(density(spread), -until * OVERRUN_SHARE), policy.maxMs);

@@ -59,15 +59,18 @@ describe("nextPollDelay", () => {
     assert.equal(schedule(2000, 2000, 100)[0], 200, "a prediction from progress: 10% first, as before");
   });
 
-  it("enters a narrow settled window at the predicted end, then polls every σ (at most aroundEndMs)", () => {
+  it("enters a narrow settled window (σ ≤ aroundEndMs) at the predicted end, then polls every σ", () => {
     const polls = schedule(2100, 2000, 100, true);
     assert.equal(polls[0], 2000, "one jump, to E: no poll at the window's opening");
     assert.equal(polls[1], 2050, "σ = 50 ms after E: a sharp prediction is followed as sharply");
     assert.equal(schedule(5000, 5100, 100, true)[0], 5100, "window opens at maxMs: one jump, to E");
-    assert.equal(schedule(31_000, 30_000, 600, true)[0], 3000, "30 s ± 600 ms: 10% first");
-    const thirty = schedule(31_000, 30_000, 600, true);
-    assert.ok(thirty.includes(30_000) && !thirty.includes(29_400), `${thirty}: to E, not to its opening`);
-    assert.ok(schedule(31_000, 30_000, 800, true).includes(29_200), "±800 ms: the opening is polled");
+    assert.equal(
+      schedule(10_100, 10_000, 200, true).filter((t) => t > 9000)[0],
+      10_000,
+      "σ = aroundEndMs: E",
+    );
+    const wider = schedule(10_100, 10_000, 210, true).filter((t) => t > 9000);
+    assert.equal(wider[0], 9790, `${wider}: σ > aroundEndMs: its opening`);
     // inside the window before E (the wait started late): to E
     assert.equal(
       nextPollDelay({
@@ -81,6 +84,18 @@ describe("nextPollDelay", () => {
     );
     // after the σ poll the interval widens fast: an overrun is the prediction's miss, not worth dense polls
     assert.ok(polls.length <= 3, `${polls}`);
+  });
+
+  it("before E, each interval is the density where it ends: a 30 s ± 600 ms window is walked into", () => {
+    const polls = schedule(31_000, 30_000, 600, true).filter((t) => t >= 29_400);
+    assert.equal(polls[0], 29_400, "the opening");
+    const before = polls.filter((t) => t < 30_000);
+    assert.ok(before.length >= 4 && before.length <= 6, `${polls}`);
+    // each interval before E shrinks towards E, none longer than the density where it lands
+    gaps(before).forEach((g, i) => assert.ok(g < (i === 0 ? 600 : gaps(before)[i - 1]), `${polls}`));
+    const last = before.at(-1)!;
+    assert.ok(30_000 - last <= 110, `${polls}: the last poll before E within an interval at E of it`);
+    assert.ok(polls.length <= 12, `${polls.length} polls in the window`);
   });
 
   it("polls densest at the predicted end, sparser towards the window's edges", () => {
