@@ -93,34 +93,22 @@ async function startAndWait(
         sawEndAt = Date.now();
     },
   };
-  let seen: Omit<Seen, "lateMs"> & { durationMs: number };
-  if ("node" in what) {
-    const { job } = await client.deploy({ environment: "production", scope: { nodes: [what.node] } });
-    const r = await waitForJob(client, job.name, { ...common, nodeSummaryLimit: 1 });
-    const durationMs = Number(r.job.duration ?? 0) * 1000;
-    seen = {
-      kind: "deploy",
-      state: r.state,
-      requests: r.requests,
-      durationMs,
-      seconds: 0,
-      waitedSeconds: r.elapsedMs / 1000,
-      predicted: options.expectedDurationMs !== undefined,
-    };
-  } else {
-    const { name } = await client.planRun({ plan_name: what.plan });
-    const r = await waitForPlanJob(client, name, common);
-    const durationMs = Number(r.planJob.duration ?? 0) * 1000;
-    seen = {
-      kind: "plan",
-      state: r.state,
-      requests: r.requests,
-      durationMs,
-      seconds: 0,
-      waitedSeconds: r.elapsedMs / 1000,
-      predicted: options.expectedDurationMs !== undefined,
-    };
-  }
+  const r =
+    "node" in what
+      ? await client
+          .deploy({ environment: "production", scope: { nodes: [what.node] } })
+          .then(({ job }) => waitForJob(client, job.name, { ...common, nodeSummaryLimit: 1 }))
+      : await client
+          .planRun({ plan_name: what.plan })
+          .then(({ name }) => waitForPlanJob(client, name, common));
+  const seen = {
+    kind: "job" in r ? ("deploy" as const) : ("plan" as const),
+    state: r.state,
+    requests: r.requests,
+    durationMs: Number(("job" in r ? r.job : r.planJob).duration ?? 0) * 1000,
+    waitedSeconds: r.elapsedMs / 1000,
+    predicted: options.expectedDurationMs !== undefined,
+  };
   const endedAt = sentAt + seen.durationMs;
   // time asleep after the end counts `scale` times (job time), the round trips after the last wake-up once
   const woke = clock.wokeAt || sawEndAt;
