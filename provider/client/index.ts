@@ -31,6 +31,7 @@ export {
   type HistoryEstimateOptions,
 } from "./estimate-job-duration";
 export { type HistoryOption, historyOptionSchema } from "./history-option";
+export { type JobSketch, jobSketch } from "./job-sketch";
 export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
 export {
   boundResult,

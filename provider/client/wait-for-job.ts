@@ -1,6 +1,7 @@
 import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
 import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "./errors";
+import type { JobSketch } from "./job-sketch";
 import { estimateFromNodeRuns } from "./estimate-from-node-runs";
 import { latestNodeRunDurations } from "./latest-node-runs";
 import { parseHistoryOption } from "./history-option";
@@ -89,6 +90,12 @@ export interface WaitOptions<Recent = never> {
   recent?: () => Promise<readonly Recent[]>;
   /** clock time the job was started (default: when the wait starts); the expected end counts from it */
   startedAt?: number;
+  /**
+   * jobs: the job as the command that just started it describes it (see `jobSketch`): the wait predicts from
+   * it and reads the record first at its first poll, where it would otherwise read it at once (the record
+   * of a job just created says only that it is new)
+   */
+  sketch?: JobSketch;
   /** jobs: failed and other nodes listed in the summary (default 50 each) */
   nodeSummaryLimit?: number;
   poll?: Partial<PollPolicy>;
@@ -128,7 +135,14 @@ export async function waitForJob(
   jobName: string,
   options: WaitOptions<Job> = {},
 ): Promise<JobWaitResult> {
-  let job: Job | undefined;
+  // until the record is read, what the command that started the job said of it
+  let job: Job | undefined = options.sketch && {
+    ...options.sketch,
+    id: client.jobUrl(jobName),
+    name: jobName,
+    state: NEW_JOB_STATE,
+    duration: null,
+  };
   // node states from events, keyed by name: a few bytes per node, never the node reports
   const nodeStates = new Map<string, string>();
   const counts: Record<string, number> = {};
@@ -216,6 +230,9 @@ export async function waitForJob(
             concurrency: typeof job.options?.concurrency === "number" ? job.options.concurrency : undefined,
           })
         : undefined,
+    // one node: its state is in the record, which also says the job's; its events feed no estimate
+    eventsUseful: () => job?.node_count == null || job.node_count > 1,
+    sketched: options.sketch !== undefined,
     isTerminal: (state) => TERMINAL_JOB_STATES.has(state),
     stop: (call) => client.stop(jobName, call),
     counts,
@@ -247,7 +264,9 @@ export async function waitForPlanJob(
   let step: PlanStepProgress | undefined;
   let stepReadAt: number | undefined;
   const counts: Record<string, number> = {};
-  const outcome = await poll(client, "plan job", planJobName, options, {
+  // a plan's events are its steps: without a prediction its polls follow them (see `nextPollDelay`)
+  const planOptions = { ...options, poll: { unpredictedMs: undefined, ...options.poll } };
+  const outcome = await poll(client, "plan job", planJobName, planOptions, {
     fetchRecord: async (call) => {
       planJob = await client.getPlanJob(planJobName, call);
       return planJob.state;
@@ -334,6 +353,10 @@ interface Poller {
   applyEvent(event: OrchestratorEvent, readAt: number): boolean;
   /** the job's duration extrapolated from its progress, at `now` ms after it started */
   estimate?(now: number): DurationEstimate | undefined;
+  /** false while events would tell nothing the record does not (a one-node job): the polls read the record */
+  eventsUseful?(): boolean;
+  /** the caller described the job it just started: no record read before the first poll */
+  sketched?: boolean;
   /** reads what the progress needs beyond the events (a plan's running step), once per poll */
   refresh?(call: CallOptions, now: number): Promise<void>;
   /** plan jobs: the step running now */
@@ -348,6 +371,9 @@ interface Poller {
 const MAX_REPORT_NODES = 100;
 /** How long the wait gives PuppetDB for the nodes' last runs before it goes on without them. */
 const NODE_RUNS_TIMEOUT_MS = 1_000;
+
+/** A job's state when created, before the first record read says otherwise. */
+const NEW_JOB_STATE = "new";
 
 const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
 /** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
@@ -471,7 +497,7 @@ async function poll(
         if (options.signal?.aborted) return fail("aborted", options.signal.reason);
         return undefined;
       });
-      state = found?.state;
+      state = found?.state ?? (p.sketched ? NEW_JOB_STATE : undefined);
       if (state === undefined) state = await guarded(() => p.fetchRecord(call));
       if (found) estimate = historyEstimate(found.similar());
       // a job like no other earlier one: what its nodes took last time (a failed look-up costs nothing)
@@ -482,9 +508,10 @@ async function poll(
         });
       }
     } else {
-      state = await guarded(() => p.fetchRecord(call));
+      state = p.sketched ? NEW_JOB_STATE : await guarded(() => p.fetchRecord(call));
     }
-    let recordAt = clock.now();
+    // a sketched job's record was as good as read when it was created
+    let recordAt = p.sketched ? start : clock.now();
     // polls are planned from when the previous one was sent, so round trips do not stretch the schedule
     let polledAt = start;
     let nextStart: number | undefined;
@@ -519,7 +546,7 @@ async function poll(
     let longestPage = 0;
     const delayFor = (target: EndWindow | undefined, at: number) =>
       nextPollDelay({
-        elapsedMs: at - start,
+        elapsedMs: at - jobStart,
         sinceProgressMs: Math.max(0, at - progressAt),
         untilExpectedEndMs: target && target.endAt - at,
         expectedSpreadMs: target?.spreadMs,
@@ -568,7 +595,8 @@ async function poll(
 
       // around the predicted end only the state matters: one record read says "done" where an events
       // page would need a second request for the record. The window is entered once; past its far
-      // side (E + 2w) the job has outlived the prediction and the wait reads events again.
+      // side (E + 2w) the job has outlived the prediction and the wait reads events again. A job whose
+      // events say nothing the record does not (one node) has its record read at every poll instead.
       let nearEnd = false;
       if (target && !missed) {
         if (polledAt > target.endAt + 2 * target.spreadMs) {
@@ -583,7 +611,8 @@ async function poll(
       // read whenever skipping it would leave it unread for more than `maxMs` by the next poll, so an end the
       // events never report (empty, cut short, failing, lost in a restart) is seen within `maxMs`, or at the
       // next poll when the schedule itself is sparser (far from a predicted end).
-      const readEvents = !wantRecord && !nearEnd;
+      const recordOnly = nearEnd || p.eventsUseful?.() === false;
+      const readEvents = !wantRecord && !recordOnly;
       if (readEvents && eventsPause > 0) eventsPause--;
       else if (readEvents) {
         for (let pages = 0; pages < MAX_PAGES_PER_POLL; pages++) {
@@ -597,6 +626,7 @@ async function poll(
             break;
           }
           eventsFailures = 0;
+          if (page.items.length > 0) progressAt = clock.now();
           const at = clock.now() - jobStart;
           for (const event of page.items) {
             const id = Number(event.id);
@@ -606,14 +636,13 @@ async function poll(
             if (event.type === "job_stopping") state = "stopping";
             if (p.applyEvent(event, at)) wantRecord = true;
           }
-          if (page.items.length > 0) progressAt = clock.now();
           // a full page: the server has more, read on so the progress seen is the job's current one
           const full = page.items.length >= Math.max(MIN_FULL_PAGE, longestPage);
           longestPage = Math.max(longestPage, page.items.length);
           if (!full || nextStart === undefined || wantRecord) break;
         }
       }
-      if (wantRecord || nearEnd || nextPollAt(polledAt) - recordAt > policy.maxMs) {
+      if (wantRecord || recordOnly || nextPollAt(polledAt) - recordAt > policy.maxMs) {
         const lagging = wantRecord;
         state = await guarded(() => p.fetchRecord(call));
         recordAt = clock.now();

@@ -1,4 +1,4 @@
-import type { DeployRequest } from "../client";
+import { type DeployRequest, jobSketch } from "../client";
 import { type DeployInputs, deployInputsSchema } from "./input-schemas";
 import type { JobKind } from "./job-kind";
 import { withMarker } from "./job-marker";
@@ -94,6 +94,7 @@ export const deployJob: JobKind<DeployInputs, DeployJobOutputs> = {
       warnings,
     };
   },
+  sketch: (inputs) => jobSketch("deploy", deployRequest(inputs)),
   async start(client, inputs, marker) {
     const created = await client.deploy(
       deployRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }),

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { OrchestratorClient, WaitProgress } from "../client";
+import type { JobSketch, OrchestratorClient, WaitProgress } from "../client";
 import type { JobMarker } from "./job-marker";
 import type { ResolvedTargets } from "./resolve-targets";
 import type { CommonJobOutputs } from "./job-outputs";
@@ -32,6 +32,8 @@ export interface WaitSettings {
   signal?: AbortSignal;
   /** true: stop the job too when the wait is aborted (`stopOnCancel`) */
   stopOnAbort?: (reason: unknown) => boolean;
+  /** the job was started just now with these inputs (see `JobKind.sketch`) */
+  sketch?: JobSketch;
 }
 
 /** What differs between the two resources: everything else lives in job-resource-provider.ts. */
@@ -54,6 +56,11 @@ export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs 
    * parameter). Throws TargetLookupError when a service it needs cannot be read.
    */
   describeRun?(client: OrchestratorClient, inputs: Inputs): Promise<RunDescription | undefined>;
+  /**
+   * What the record of a job just started with these inputs will say (jobs under `/jobs`): the wait then
+   * skips the record read at its start. Undefined when the server alone can say (a query scope).
+   */
+  sketch?(inputs: Inputs): JobSketch | undefined;
   /** POSTs the command, marked in its userdata, and returns the new job's name. */
   start(client: OrchestratorClient, inputs: Inputs, marker: JobMarker): Promise<string>;
   /** The newest jobs of this kind (most recent first), to find marked ones after a crash. */

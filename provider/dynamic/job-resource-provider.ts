@@ -3,6 +3,7 @@ import {
   type ConnectionSettings,
   ConnectionSettingsError,
   type DurationEstimate,
+  type JobSketch,
   JobWaitError,
   OrchestratorClient,
   OrchestratorError,
@@ -112,6 +113,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
     jobName: string,
     props: Props,
     status: StatusLine,
+    sketch?: JobSketch,
   ): Promise<O> => {
     const timeoutSeconds = props.waitTimeoutSeconds as number | undefined;
     // the engine's Cancel (Ctrl-C, SIGTERM) ends every wait; so does the engine's death (the process exits)
@@ -121,6 +123,7 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
         signal,
         stopOnAbort: (reason) => reason instanceof EngineCancelled && props.stopOnCancel === true,
+        sketch,
         onProgress: (progress) => {
           // re-rendered while nothing changes, so the elapsed time keeps moving
           const at = Date.now();
@@ -201,11 +204,19 @@ export function jobResourceProvider<I extends { failOnJobFailure?: boolean }, O 
         typeof adopted === "string"
           ? { jobName: adopted, recovered: undefined }
           : await startOrRecoverJob(kind, client, parsed, urn);
+      // a job started just now is what its inputs say; an adopted or recovered one is read first
+      const started = typeof adopted !== "string" && !recovered;
       if (recovered) void logToEngine(`${kind.typeName}: ${recovered}`, { urn, severity: "warning" });
       const status = new StatusLine(urn);
       status.show(() => `${kind.typeName}: ${kind.jobNoun} ${jobName} started`);
       // The journal entry stays until a later operation shows the engine recorded this job (settleInFlight).
-      const outputs = await waitFor(client, jobName, props, status);
+      const outputs = await waitFor(
+        client,
+        jobName,
+        props,
+        status,
+        started ? kind.sketch?.(parsed) : undefined,
+      );
       if (kind.isFailure(outputs) && parsed.failOnJobFailure !== false)
         fail(jobName, outputs, props, "failed");
       return { id: jobName, outs: { ...inputs, __urn: urn, ...outputs } };

@@ -6,7 +6,7 @@ import {
   waitForJob,
 } from "../client";
 import type { JobKind } from "./job-kind";
-import { sharedRecentJobs } from "./shared-recent-jobs";
+import { addRecentJob, sharedRecentJobs } from "./shared-recent-jobs";
 import type { DeployJobOutputs } from "./job-outputs";
 
 /** How far back a crashed run's job is looked for (newest first). */
@@ -29,8 +29,9 @@ export function nodeJobParts<O extends DeployJobOutputs>(
   outputs: (job: Job, jobUrl: string, nodes: NodeSummary) => O,
 ): Parts<O> {
   // one list per connection for recovery and the wait's history, whatever the number of creates
+  const key = `jobs ${type}`;
   const recent = (client: OrchestratorClient): Promise<readonly Job[]> =>
-    sharedRecentJobs(client, `jobs ${type}`, async () => {
+    sharedRecentJobs(client, key, async () => {
       const list = await client.listJobs({ type, order_by: "timestamp", order: "desc", limit: RECENT_JOBS });
       return list.items;
     });
@@ -46,6 +47,8 @@ export function nodeJobParts<O extends DeployJobOutputs>(
         nodeSummaryLimit: NODE_SUMMARY_LIMIT,
         recent: () => recent(client),
       });
+      // the next create of this process predicts from this run too
+      addRecentJob(client, key, result.job);
       return outputs(result.job, client.jobUrl(jobName), result.nodes);
     },
     async read(client, jobName) {

@@ -36,3 +36,17 @@ export function sharedRecentJobs<T>(
   });
   return entry.list as Promise<readonly T[]>;
 }
+
+/**
+ * Puts a job this process saw end at the head of the kind's cached list (replacing its older entry), when there
+ * is one: a later create in the same process predicts from it, where the list read before it ran knows nothing
+ * of it. The list is not read for this.
+ */
+export function addRecentJob<T extends { name: string }>(client: object, key: string, job: T): void {
+  const entry = lists.get(client)?.get(key);
+  if (!entry) return;
+  const list = entry.list as Promise<readonly T[]>;
+  entry.list = list.then((items) => [job, ...items.filter((j) => j.name !== job.name)]);
+  // a failed read stays failed (and is dropped by sharedRecentJobs' own handler)
+  entry.list.catch(() => undefined);
+}

@@ -1,4 +1,4 @@
-import type { OrchestratorClient, TaskMetadata, TaskRequest } from "../client";
+import { jobSketch, type OrchestratorClient, type TaskMetadata, type TaskRequest } from "../client";
 import { cachedMetadata } from "./cached-metadata";
 import { checkParams } from "./check-params";
 import { type TaskInputs, taskInputsSchema } from "./input-schemas";
@@ -78,6 +78,7 @@ export const taskJob: JobKind<TaskInputs, TaskJobOutputs> = {
       targets: () => resolveTargets(client, environment, inputs),
     };
   },
+  sketch: (inputs) => jobSketch("task", taskRequest(inputs)),
   async start(client, inputs, marker) {
     const created = await client.task(
       taskRequest({ ...inputs, userdata: withMarker(inputs.userdata, marker) }),

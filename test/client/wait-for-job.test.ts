@@ -59,7 +59,11 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
       scope: { nodes: ["node1.example.com"] },
     });
     const states: string[] = [];
-    const waiting = waitForJob(client, job.name, { onProgress: (p) => states.push(p.state) });
+    // polls every 50 ms: the stop's short `stopping` state is seen
+    const waiting = waitForJob(client, job.name, {
+      onProgress: (p) => states.push(p.state),
+      poll: { unpredictedMs: 50 },
+    });
     await new Promise((r) => setTimeout(r, 100));
     await client.stop(job.name);
     const result = await waiting;

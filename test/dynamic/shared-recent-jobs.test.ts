@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { sharedRecentJobs } from "../../provider/dynamic/shared-recent-jobs";
+import { addRecentJob, sharedRecentJobs } from "../../provider/dynamic/shared-recent-jobs";
 
 describe("sharedRecentJobs", () => {
   let now = 0;
@@ -22,6 +22,28 @@ describe("sharedRecentJobs", () => {
     assert.deepEqual(await sharedRecentJobs({}, "jobs", load, clock), [3], "another client: its own list");
     now = 31_001;
     assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), [4]);
+  });
+
+  it("puts a job that ended in this process at the head of the cached list, without reading it", async () => {
+    const client = {};
+    let reads = 0;
+    const load = async () => {
+      reads++;
+      return [
+        { name: "2", state: "running" },
+        { name: "1", state: "finished" },
+      ];
+    };
+    now = 1_000;
+    addRecentJob(client, "jobs", { name: "0", state: "finished" });
+    assert.equal(reads, 0, "no list yet: nothing to add to, nothing read");
+    await sharedRecentJobs(client, "jobs", load, clock);
+    addRecentJob(client, "jobs", { name: "2", state: "finished" });
+    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), [
+      { name: "2", state: "finished" },
+      { name: "1", state: "finished" },
+    ]);
+    assert.equal(reads, 1);
   });
 
   it("does not keep a failed read: the next caller asks again", async () => {
