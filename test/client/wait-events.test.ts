@@ -164,9 +164,10 @@ describe("waits under each behaviour of the events endpoints (emulator faults.ev
           // at 80-100x a few ms of timer jitter are seconds of job time: lateness is checked up to TIME_SCALE
           if (s.seconds <= 30) assert.ok(s.lateMs <= BOUND_MS + SLACK_MS, what);
           // a deploy nothing predicts: the loop's cadence, so the loop's requests over the same time + the node
-          // list (at 80x a timer that fires a ms early, on a loaded event loop, is 80 ms of job time: a few polls
-          // in a hundred come twice; 5% is allowed there, as lateness is checked up to TIME_SCALE only)
-          const jitter = s.seconds > 30 ? Math.ceil(s.waitedSeconds * 0.05) : 0;
+          // list (at 80x a 1 s poll interval is 12.5 ms of real time, and a timer that fires a ms early or a round
+          // trip slowed by a loaded event loop is 80 ms of job time: some polls come twice. 10% is allowed there,
+          // as lateness is checked up to TIME_SCALE only; a full CI run once saw 131 against 125 + 5%)
+          const jitter = s.seconds > 30 ? Math.ceil(s.waitedSeconds * 0.1) : 0;
           const loop =
             s.kind === "deploy" && !s.predicted
               ? scriptRequests(s.waitedSeconds) + 1 + jitter
