@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { TestStack } from "../support/test-stack";
@@ -120,6 +122,51 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.match(up.stdout, /EnvironmentDeploy\s+web\s+replaced/);
     assert.deepEqual(commandRequests(emu).slice(before), ["/orchestrator/v1/command/deploy"]);
     assert.deepEqual((await stack.outputs()).nodeStates, { finished: 1 });
+  });
+
+  it("state from an earlier version (a serialized-closure __provider): no change, no job, and destroy still works", async () => {
+    // What versions before the one-line provider text wrote: a closure that loads the same package's provider.
+    const methods = ["configure", "check", "diff", "create", "read", "update", "delete"];
+    const wrap = (scope: string, body: string) =>
+      `  return (function() {\n    with({ ${scope}, this: undefined, arguments: undefined }) {\n\n${body}\n\n` +
+      `    }\n  }).apply(undefined, undefined).apply(this, arguments);\n`;
+    const closure = (type: string) =>
+      `exports.handler = __f0;\n\nvar __provider = {${methods.map((m, i) => `${m}: __m${i}`).join(", ")}};\n\n` +
+      `function __load() {\n${wrap(`typeName: "${type}"`, `return () => require("pulumi-pe-orchestrator/dynamic").providers[typeName];`)}}\n\n` +
+      methods
+        .map(
+          (m, i) =>
+            `function __m${i}() {\n${wrap("load: __load", `return (...a) => load().${m}(...a);`)}}\n\n`,
+        )
+        .join("") +
+      `function __f0() {\n${wrap("provider: __provider", "return () => provider;")}}\n`;
+    const exported = await stack.exportState();
+    let rewritten = 0;
+    for (const r of exported.deployment.resources ?? []) {
+      const type = /pe-orchestrator:(\w+)$/.exec(r.type)?.[1];
+      if (!type) continue;
+      for (const bag of [r.inputs, r.outputs]) if (bag) bag.__provider = closure(type);
+      rewritten++;
+    }
+    assert.equal(rewritten, 2);
+    const file = path.join(stack.dir, "old-state.json");
+    fs.writeFileSync(file, JSON.stringify(exported));
+    await stack.pulumiOk(["stack", "import", "--file", file]);
+
+    const before = commandRequests(emu).length;
+    const preview = await stack.preview(["--expect-no-changes"]);
+    assert.equal(preview.code, 0, preview.stdout + preview.stderr);
+    const up = await stack.up();
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.doesNotMatch(up.stdout, /replaced|updated|created/);
+    // refresh reads through the old provider kept in the outputs; the next test destroys through it
+    const kept = (await stack.exportState()).deployment.resources?.filter((r) =>
+      r.type.includes("pe-orchestrator"),
+    );
+    assert.ok(kept?.every((r) => String(r.outputs?.__provider).startsWith("exports.handler = __f0;")));
+    const refresh = await stack.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
+    assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+    assert.equal(commandRequests(emu).length, before, "no command sent");
   });
 
   it("destroy removes everything without API commands", async () => {
