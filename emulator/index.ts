@@ -21,7 +21,7 @@ import type { Faults, FaultsInput, World, WorldInput } from "./world-schema";
 export { defaultWorld } from "./default-world";
 export { loadWorld } from "./load-world";
 export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world-schema";
-export { FaultsSchema, WorldSchema } from "./world-schema";
+export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world-schema";
 
 /** The largest time scale: a 30 s Puppet run takes 30 µs. `--time-scale max` selects it. */
 export const MAX_TIME_SCALE = 1_000_000;

@@ -187,6 +187,9 @@ export const FaultRuleSchema = z.strictObject({
   rate: z.number().min(0).max(1).default(1),
 });
 
+/** The behaviours of the events endpoints the `events` fault knob selects (see FaultsSchema). */
+export const EVENTS_MODES = ["complete", "empty", "truncated", "failing", "ahead"] as const;
+
 export const FaultsSchema = z.strictObject({
   /** Added to every request, in real milliseconds. */
   latencyMs: z.number().nonnegative().default(0),
@@ -199,7 +202,7 @@ export const FaultsSchema = z.strictObject({
    * last nodes' ends); failing: 500 on every events request; ahead: events show the job `eventsAheadMs`
    * before its record does (the end event comes before the record's terminal state).
    */
-  events: z.enum(["complete", "empty", "truncated", "failing", "ahead"]).default("complete"),
+  events: z.enum(EVENTS_MODES).default("complete"),
   /** How far events run ahead of the record with `events: ahead`, in real milliseconds. */
   eventsAheadMs: z.number().nonnegative().default(2000),
 });

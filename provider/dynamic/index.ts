@@ -1,6 +1,7 @@
 // What the serialized provider in state loads at run time (`require("pulumi-pe-orchestrator/dynamic")`):
 // the implementation of every resource type, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
+import type { ResourceTypeName } from "../resources/dynamic-resource";
 import { codeDeployProvider } from "./code-deploy-provider";
 import { deployJob } from "./deploy-job";
 import { cancelWaits, engineCancelled } from "./engine-cancel";
@@ -25,10 +26,7 @@ function withConfigure(provider: pulumi.dynamic.ResourceProvider): pulumi.dynami
   return configured;
 }
 
-export const providers: Record<
-  "EnvironmentDeploy" | "PlanRun" | "TaskRun" | "CodeDeploy",
-  pulumi.dynamic.ResourceProvider
-> = {
+export const providers: Record<ResourceTypeName, pulumi.dynamic.ResourceProvider> = {
   EnvironmentDeploy: withConfigure(jobResourceProvider(deployJob)),
   PlanRun: withConfigure(jobResourceProvider(planJob)),
   TaskRun: withConfigure(jobResourceProvider(taskJob)),

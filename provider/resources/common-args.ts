@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_PARAMS_KEY } from "../output-keys";
-import { DynamicResource, RESOURCE_MODULE, type ResourceTypeName } from "./dynamic-resource";
+import { DynamicResource, type ResourceTypeName, typeToken } from "./dynamic-resource";
 
 /** Per-resource override of the connection settings (see the README's "Configuration"). */
 export interface ConnectionArgs {
@@ -86,7 +86,7 @@ export function jobResourceProps(
   opts: pulumi.CustomResourceOptions | undefined,
   outputKeys: readonly string[],
 ): pulumi.Inputs {
-  const urn = pulumi.createUrn(name, `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${typeName}`, opts?.parent);
+  const urn = pulumi.createUrn(name, typeToken(typeName), opts?.parent);
   const params = (args as { params?: pulumi.Input<Record<string, unknown>> }).params;
   return {
     ...Object.fromEntries(outputKeys.map((key) => [key, undefined])),

@@ -1,9 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** The module of every resource's type token: `pulumi-nodejs:dynamic/pe-orchestrator:EnvironmentDeploy`. */
-export const RESOURCE_MODULE = "pe-orchestrator";
+const RESOURCE_MODULE = "pe-orchestrator";
 
 export type ResourceTypeName = "EnvironmentDeploy" | "PlanRun" | "TaskRun" | "CodeDeploy";
+
+/** The type token the engine knows a resource by (and its URN names). */
+export function typeToken(typeName: ResourceTypeName): string {
+  return `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${typeName}`;
+}
 
 /**
  * The `__provider` text the engine's dynamic-provider process loads (`require(text).handler()` must return the
@@ -35,12 +40,7 @@ export abstract class DynamicResource extends pulumi.CustomResource {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(
-        `pulumi-nodejs:dynamic/${RESOURCE_MODULE}:${typeName}`,
-        name,
-        { ...props, __provider: providerText(typeName) },
-        opts,
-      );
+      super(typeToken(typeName), name, { ...props, __provider: providerText(typeName) }, opts);
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }

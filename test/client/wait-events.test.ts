@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import type { FaultsInput, WorldInput } from "../../emulator/world-schema";
+import { EVENTS_MODES, type WorldInput } from "../../emulator/world-schema";
 import {
   type Clock,
   DEFAULT_POLL_POLICY,
@@ -18,13 +18,7 @@ import { clientFor, startTestEmulator, testWorld } from "./support/emulator";
 // of their end, with no more requests than a `curl` + `sleep 1` loop on the record would make (a deploy that
 // nothing predicts polls on that loop's cadence: then no more than the loop over the same time, plus the
 // node list its outputs need).
-const MODES: Array<NonNullable<FaultsInput["events"]>> = [
-  "complete",
-  "empty",
-  "truncated",
-  "failing",
-  "ahead",
-];
+const MODES = EVENTS_MODES;
 const BOUND_MS = DEFAULT_POLL_POLICY.maxMs;
 /** Round trips and timer jitter: at 20x, 50 ms of a busy event loop are a second of job time. */
 const SLACK_MS = 1000;

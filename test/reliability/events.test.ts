@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator, FaultsInput } from "../../emulator";
+import { EVENTS_MODES, type Emulator } from "../../emulator";
 import { DEFAULT_POLL_POLICY } from "../../provider/client";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { CommandResult, TestStack } from "../support/test-stack";
@@ -15,13 +15,7 @@ const plan = new PlanRun("long", { planName: "demo::long" });
 export const deployState = deploy.state;
 export const planState = plan.state;
 `;
-const MODES: Array<NonNullable<FaultsInput["events"]>> = [
-  "complete",
-  "empty",
-  "truncated",
-  "failing",
-  "ahead",
-];
+const MODES = EVENTS_MODES;
 const EXPECTED_JOBS = 2;
 /** Deploy runs take 30 world seconds and demo::long 60: 6 s and 12 s here, so the waits back off to 5 s. */
 const TIME_SCALE = 5;

@@ -4,12 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, type FaultRule, startEmulator } from "../../emulator";
 import { emulatorStack } from "../support/emulator-stack";
-import type { CommandResult, TestStack } from "../support/test-stack";
+import type { CommandResult } from "../support/test-stack";
 import {
   countJobs,
   itEachSideBySide,
   output,
   reliabilityWorld,
+  type ScenarioRun,
   scoreScenario,
   upInBackground,
   waitUntil,
@@ -43,11 +44,7 @@ interface Scenario {
 }
 
 /** What a scenario works with; `emu` may be replaced (restart). */
-interface Setup {
-  emu: Emulator;
-  stack: TestStack;
-  /** Every command's output, searched for tokens at the end. */
-  outputs: CommandResult[];
+interface Setup extends ScenarioRun {
   up(extra?: string[]): Promise<CommandResult>;
 }
 

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { defaultWorld, type Emulator, type WorldInput } from "../../emulator";
+import { defaultWorld, type WorldInput } from "../../emulator";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { CommandResult, TestStack } from "../support/test-stack";
-import { itEachSideBySide, output, scoreScenario, waitUntil } from "./support/reliability";
+import { itEachSideBySide, output, type ScenarioRun, scoreScenario, waitUntil } from "./support/reliability";
 
 // `pulumi up` interrupted while it waits on a deploy and a plan run that would take a minute each, through the
 // real engine: Ctrl-C (SIGINT) and a CI runner's SIGTERM end `up` within 10 s with the running jobs recorded,
@@ -39,11 +39,7 @@ const END_WITHIN_MS = 10_000;
 const GONE_WITHIN_MS = 10_000;
 const CONCURRENCY = 4;
 
-interface Setup {
-  emu: Emulator;
-  stack: TestStack;
-  outputs: CommandResult[];
-}
+type Setup = ScenarioRun;
 
 /** `pulumi up` in the background; resolves `started` once both waits poll, and `done` with its result. */
 function upUntilWaiting(s: Setup) {
