@@ -226,7 +226,7 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
       assert.notEqual(
         unpredicted.estimate?.source,
         "history",
-        "no such job before, no PuppetDB answer in time",
+        `no such job before, no PuppetDB answer in time: ${JSON.stringify(unpredicted.estimate)}`,
       );
       assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
     } finally {
