@@ -181,12 +181,18 @@ export async function waitForJob(
       const nodes =
         job && (job.type ?? job.command) === "deploy" ? scopeNodes(job.options?.scope) : undefined;
       if (!nodes || nodes.length > MAX_REPORT_NODES) return undefined;
-      // a PuppetDB that does not answer at once must not hold up the wait: one attempt, a short bound
-      const signal = AbortSignal.any([
-        AbortSignal.timeout(NODE_RUNS_TIMEOUT_MS),
-        ...(call.signal ? [call.signal] : []),
-      ]);
-      const runs = await latestNodeRunDurations(client, nodes, { ...call, signal, retry: false });
+      // a PuppetDB that does not answer at once must not hold up the wait: one attempt, a short bound. The
+      // bound is a timer that holds its controller: `AbortSignal.any` holds its sources weakly (Node 20), and an
+      // `AbortSignal.timeout` collected before it fires never aborts.
+      const budget = new AbortController();
+      const timer = setTimeout(
+        () => budget.abort(new Error("PuppetDB did not answer in time")),
+        NODE_RUNS_TIMEOUT_MS,
+      );
+      const signal = AbortSignal.any([budget.signal, ...(call.signal ? [call.signal] : [])]);
+      const runs = await latestNodeRunDurations(client, nodes, { ...call, signal, retry: false }).finally(
+        () => clearTimeout(timer),
+      );
       const concurrency = job?.options?.concurrency;
       return estimateFromNodeRuns(
         nodes.map((n) => runs.get(n)),

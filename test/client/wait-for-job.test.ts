@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +13,10 @@ import {
   waitForPlanJob,
 } from "../../provider/client";
 import { clientFor, startTestEmulator, testWorld } from "./support/emulator";
+
+/** A full garbage collection, without starting node with --expose-gc. */
+v8.setFlagsFromString("--expose-gc");
+const forceGc = vm.runInNewContext("gc") as () => void;
 
 describe("waitForJob / waitForPlanJob against the emulator", () => {
   let emu: Emulator;
@@ -221,7 +227,11 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
         scope: { nodes: ["node3.example.com", "node4.example.com", "node5.example.com"] },
       });
       const started = Date.now();
+      // a garbage collection while the look-up is held must not lose its time bound (it once did: a collected
+      // `AbortSignal.timeout` inside `AbortSignal.any` never fires)
+      const collect = setTimeout(forceGc, 200);
       const unpredicted = await waitForJob(viaPdb, slow.job.name);
+      clearTimeout(collect);
       fresh.setFaults({ rules: [] });
       assert.notEqual(
         unpredicted.estimate?.source,
