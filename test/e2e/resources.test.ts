@@ -51,10 +51,11 @@ describe("resources: EnvironmentDeploy and PlanRun through the real engine", fun
     assert.equal(up.code, 0, up.stdout + up.stderr);
     assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:EnvironmentDeploy\s+web\s+created/);
     assert.match(up.stdout, /pulumi-nodejs:dynamic\/pe-orchestrator:PlanRun\s+canary\s+created/);
-    // Progress shows on the resources' own rows while `up` waits.
+    // Progress shows on the resources' own rows while `up` waits (a job the create just started reads `new`
+    // until its first poll).
     assert.match(
       up.stdout,
-      /EnvironmentDeploy\s+web\s+creating \(\d+s\) EnvironmentDeploy: job \d+ (running|finished)/,
+      /EnvironmentDeploy\s+web\s+creating \(\d+s\) EnvironmentDeploy: job \d+ (new|running|finished)/,
     );
     assert.match(up.stdout, /PlanRun\s+canary\s+creating \(\d+s\) PlanRun: plan job \d+ (running|success)/);
     const outputs = await stack.outputs();

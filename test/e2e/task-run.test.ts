@@ -97,7 +97,7 @@ describe("TaskRun and whole-environment deploys through the real engine", functi
 
     const up = await stack.up();
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    assert.match(up.stdout, /TaskRun\s+pkg\s+creating \(\d+s\) TaskRun: task job \d+ (running|finished)/);
+    assert.match(up.stdout, /TaskRun\s+pkg\s+creating \(\d+s\) TaskRun: task job \d+ (new|running|finished)/);
     const outputs = await stack.outputs();
     assert.match(String(outputs.jobId), /^\d+$/);
     assert.equal(outputs.jobUrl, `${emu.apiUrl}/jobs/${outputs.jobId}`);
