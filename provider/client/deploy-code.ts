@@ -32,8 +32,17 @@ export interface CodeDeployProgress {
   environments: Record<string, string>;
 }
 
-/** The newest deployed date and failure time seen per environment before our deploy: later ones are ours. */
-export type CodeDeployBaseline = Record<string, { deployed?: number; failed?: number }>;
+/**
+ * What was known before our deploy: the newest deployed date and failure time per environment, and `since` for
+ * the environments it does not name (absent: any deploy of them counts). Later ones are ours.
+ */
+export interface CodeDeployBaseline {
+  environments: Record<string, { deployed?: number; failed?: number }>;
+  since?: number;
+}
+
+/** What a deploy names: its environments, or `all` (deploy-all: Code Manager lists the environments itself). */
+export type CodeDeployEnvironments = string[] | "all";
 
 export interface DeployCodeOptions {
   /** Overall deadline; Code Manager cannot stop a deploy, so at the deadline the wait ends and it goes on. */
@@ -73,7 +82,7 @@ const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number
 
 /** What `/deploys/status` said of each environment before our request. */
 export function baselineOf(status: DeploysStatus): CodeDeployBaseline {
-  const base: CodeDeployBaseline = {};
+  const base: CodeDeployBaseline["environments"] = {};
   const bump = (env: string, key: "deployed" | "failed", at: number) => {
     if (Number.isNaN(at)) return;
     const entry = (base[env] ??= {});
@@ -81,21 +90,42 @@ export function baselineOf(status: DeploysStatus): CodeDeployBaseline {
   };
   for (const d of status["file-sync-storage-status"].deployed) bump(d.environment, "deployed", time(d.date));
   for (const f of status["deploys-status"].failed) bump(f.environment, "failed", time(f["queued-at"]));
-  return base;
+  return { environments: base };
+}
+
+/** The baseline of a deploy started at `startedAt` (ISO): anything Code Manager finished after it is ours. */
+export function baselineSince(startedAt: string): CodeDeployBaseline {
+  return { environments: {}, since: Date.parse(startedAt) };
 }
 
 /**
  * Each environment as `/deploys/status` shows it. With a baseline, only deploys newer than it count (ours);
- * without one, the newest known deploy counts (what refresh reports).
+ * without one, the newest known deploy counts (what refresh reports). For `all` (a deploy-all), the environments
+ * it shows a deploy of (in flight, or newer than the baseline), by name: how a follower learns what Code Manager
+ * listed.
  */
 export function environmentsFromStatus(
   status: DeploysStatus,
-  environments: string[],
+  environments: CodeDeployEnvironments,
   baseline?: CodeDeployBaseline,
 ): EnvironmentCodeDeploy[] {
   const s = status["deploys-status"];
+  if (environments === "all") {
+    const named = [
+      ...s.new,
+      ...s.queued,
+      ...s.deploying,
+      ...s.failed,
+      ...status["file-sync-storage-status"].deployed,
+    ];
+    const names = [...new Set(named.map((d) => d.environment))].sort();
+    return environmentsFromStatus(status, names, baseline).filter((e) => e.status !== "unknown");
+  }
   return environments.map((environment): EnvironmentCodeDeploy => {
-    const base = baseline?.[environment] ?? {};
+    const base = baseline?.environments[environment] ?? {
+      deployed: baseline?.since,
+      failed: baseline?.since,
+    };
     const newer = (at: number, than: number | undefined) =>
       !Number.isNaN(at) && (than === undefined || at > than);
     const deployed = status["file-sync-storage-status"].deployed
@@ -180,15 +210,8 @@ export async function deployCode(
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs;
-  const before = await client.deploysStatus({ signal });
-  const baseline = baselineOf(before);
-  // deploy-all: Code Manager lists the environments itself; the ones it knows are those it deployed before.
-  const names = target.environments ?? [
-    ...new Set([
-      ...before["file-sync-storage-status"].deployed.map((d) => d.environment),
-      ...before["deploys-status"].failed.map((f) => f.environment),
-    ]),
-  ];
+  const baseline = baselineOf(await client.deploysStatus({ signal }));
+  const names: CodeDeployEnvironments = target.environments ?? "all";
 
   // Progress on the side while the request is held; it stops with the request.
   const progress = new AbortController();
@@ -251,7 +274,7 @@ export async function deployCode(
  */
 export async function followCodeDeploy(
   client: CodeManagerClient,
-  names: string[],
+  names: CodeDeployEnvironments,
   baseline: CodeDeployBaseline,
   options: DeployCodeOptions & { startedAt: string; lostMessage?: string },
 ): Promise<CodeDeployOutcome> {
@@ -268,10 +291,13 @@ export async function followCodeDeploy(
       elapsedMs: Date.now() - started,
       environments: Object.fromEntries(environments.map((e) => [e.environment, e.status])),
     });
-    if (environments.every((e) => !IN_FLIGHT.has(e.status))) return finished(environments, startedAt);
+    // a deploy-all is over once it shows deploys (queued together) and none is in flight
+    const over = environments.length > 0 && environments.every((e) => !IN_FLIGHT.has(e.status));
+    if (over) return finished(environments, startedAt);
     if (environments.every((e) => e.status === "unknown") && Date.now() - lostSince > lostAfterMs) {
+      const what = names === "all" ? "any environment (deploy-all)" : names.join(", ");
       throw new CodeDeployWaitError(
-        `${options.lostMessage ?? "the code deploy"}: no deploy of ${names.join(", ")} appeared in ` +
+        `${options.lostMessage ?? "the code deploy"}: no deploy of ${what} appeared in ` +
           `/deploys/status within ${Math.round(lostAfterMs / 1000)}s: it did not reach Code Manager; run it again`,
         "lost",
         environments,
@@ -280,8 +306,10 @@ export async function followCodeDeploy(
     }
     if (Date.now() + pollMs > deadline) {
       const pending = environments.filter((e) => IN_FLIGHT.has(e.status));
+      const what =
+        pending.map((e) => `${e.environment} (${e.status})`).join(", ") || "all environments (none seen yet)";
       throw new CodeDeployWaitError(
-        `code deploy of ${pending.map((e) => `${e.environment} (${e.status})`).join(", ")} did not finish before ` +
+        `code deploy of ${what} did not finish before ` +
           "the wait deadline; Code Manager cannot stop a deploy, so it goes on",
         "deadline",
         environments,

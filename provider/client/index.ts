@@ -4,7 +4,9 @@ export { CodeManagerClient } from "./code-manager-client";
 export * from "./code-manager-schemas";
 export {
   baselineOf,
+  baselineSince,
   type CodeDeployBaseline,
+  type CodeDeployEnvironments,
   type CodeDeployOutcome,
   type CodeDeployProgress,
   CodeDeployWaitError,

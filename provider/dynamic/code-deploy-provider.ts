@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import {
-  type CodeDeployBaseline,
+  baselineSince,
+  type CodeDeployEnvironments,
   type CodeDeployProgress,
   CodeDeployWaitError,
   CodeManagerClient,
@@ -122,7 +123,7 @@ const waitSignal = () => AbortSignal.any([engineCancelled(), exitWithEngine()]);
  */
 async function standingAfterCancel(
   client: CodeManagerClient,
-  names: string[],
+  names: CodeDeployEnvironments,
   startedAt: string,
 ): Promise<CodeDeployOutputs> {
   const status = await client
@@ -137,8 +138,10 @@ async function standingAfterCancel(
     error: null,
   });
   const environments = status
-    ? environmentsFromStatus(status, names, baselineFrom(names, startedAt))
-    : names.map(unknown);
+    ? environmentsFromStatus(status, names, baselineSince(startedAt))
+    : names === "all"
+      ? []
+      : names.map(unknown);
   return outputsOf({ environments, startedAt });
 }
 
@@ -154,12 +157,6 @@ function cancelledError(outputs: CodeDeployOutputs, props: Props): JobFailedErro
   );
 }
 
-/** The baseline of a deploy started at `startedAt`: anything Code Manager finished after it is ours. */
-function baselineFrom(names: string[], startedAt: string): CodeDeployBaseline {
-  const at = Date.parse(startedAt);
-  return Object.fromEntries(names.map((n) => [n, { deployed: at, failed: at }]));
-}
-
 /**
  * The dynamic provider of `CodeDeploy` (Code Manager is no job API, so it does not go through JobKind). `check`
  * validates before any request; `create` deploys and waits; `read` reports what `/deploys/status` says of the
@@ -173,15 +170,13 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
     const what = inputs.environments?.join(", ") ?? "all environments";
     // An interrupted run of this resource sent this deploy: take its outcome instead of deploying again.
     const previous = urn ? readInFlight(urn) : undefined;
-    let taken: { names: string[]; baseline: CodeDeployBaseline } | undefined;
+    const names: CodeDeployEnvironments = inputs.environments ?? "all";
+    let taken = false;
     if (previous && previous.apiUrl === client.apiUrl && previous.inputsHash === inputsHash) {
       const status = await client.deploysStatus();
-      const names = inputs.environments ?? [
-        ...new Set(status["file-sync-storage-status"].deployed.map((d) => d.environment)),
-      ];
-      const baseline = baselineFrom(names, previous.startedAt);
-      if (environmentsFromStatus(status, names, baseline).some((e) => e.status !== "unknown")) {
-        taken = { names, baseline };
+      const since = baselineSince(previous.startedAt);
+      if (environmentsFromStatus(status, names, since).some((e) => e.status !== "unknown")) {
+        taken = true;
         void logToEngine(
           `${TYPE}: took the code deploy started by an interrupted run at ${previous.startedAt} instead of deploying again`,
           { urn, severity: "warning" },
@@ -209,7 +204,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
     const signal = waitSignal();
     try {
       const outcome = taken
-        ? await followCodeDeploy(client, taken.names, taken.baseline, {
+        ? await followCodeDeploy(client, names, baselineSince(entry.startedAt), {
             startedAt: entry.startedAt,
             timeoutMs,
             onProgress,
@@ -230,7 +225,6 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       return outcome;
     } catch (error) {
       if (signal.reason instanceof EngineCancelled) {
-        const names = inputs.environments ?? taken?.names ?? [];
         const outputs = await standingAfterCancel(client, names, entry.startedAt);
         record(outputs);
         throw cancelledError(outputs, props);
@@ -344,7 +338,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
         const client = clientFor(inputs);
         const signal = waitSignal();
         const status = progressStatus(urn, names.join(", "));
-        const outcome = await followCodeDeploy(client, names, baselineFrom(names, outputs.startedAt), {
+        const outcome = await followCodeDeploy(client, names, baselineSince(outputs.startedAt), {
           startedAt: outputs.startedAt,
           timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
           onProgress: status.onProgress,

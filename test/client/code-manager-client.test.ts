@@ -189,6 +189,31 @@ describe("CodeManagerClient and deployCode against the emulator", function () {
     }
   });
 
+  it("a deploy-all held past a proxy's limit on a Code Manager that never deployed: follows what it queued", async () => {
+    const names = ["development", "production", "staging"];
+    const slow = await startTestEmulator({
+      timeScale: 100,
+      world: { environments: names.map((name) => ({ name })), settings: { codeDeploySeconds: 200 } },
+    });
+    try {
+      const outcome = await deployCode(cmClient(slow), { deployAll: true }, { holdMs: 1000, pollMs: 100 });
+      assert.match(outcome.recoveredFromStatus ?? "", /ETIMEDOUT/);
+      // only the deploy-all itself names the environments: /deploys/status showed them queued or deploying
+      assert.deepEqual(
+        outcome.environments.map((e) => `${e.environment} ${e.status}`),
+        names.map((name) => `${name} complete`),
+      );
+      assert.ok(
+        outcome.durationSeconds >= 1.9,
+        `over after ${outcome.durationSeconds} s, the deploys take 2 s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the held request is logged when it ends
+      assert.equal(posts(slow), 1);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it("at the deadline the wait ends with the environment's status (Code Manager cannot stop a deploy)", async () => {
     const slow = await startTestEmulator({
       timeScale: 100,

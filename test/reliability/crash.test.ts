@@ -107,10 +107,11 @@ describe("reliability: a crash mid-create starts no second job and loses no outc
 });
 
 // CodeDeploy: Code Manager has no userdata to mark a deploy with; the in-flight journal and /deploys/status
-// (a deploy of the environment newer than the interrupted create) tell the next run what to take over.
-const codeProgram = `
+// (a deploy of the environment newer than the interrupted create) tell the next run what to take over. A
+// deploy-all names no environment: the next run learns them from the deploys /deploys/status shows.
+const codeProgram = (args: string) => `
 import { CodeDeploy } from "pulumi-pe-orchestrator";
-const code = new CodeDeploy("code", { environments: ["production"] });
+const code = new CodeDeploy("code", ${args});
 export const state = code.state;
 export const deploySignatures = code.deploySignatures;
 `;
@@ -118,46 +119,59 @@ export const deploySignatures = code.deploySignatures;
 describe("reliability: a crash mid code deploy deploys no second time", function () {
   this.timeout(10 * 60 * 1000);
 
-  it("killed while Code Manager deploys: the next up takes that deploy's outcome", async () => {
-    // A code deploy takes 60 world seconds: 6 s at this time scale.
-    const { emu, stack } = await emulatorStack({
-      project: "crash-code",
-      files: { "index.ts": codeProgram },
-      emulator: { timeScale: 10, world: { ...world, settings: { codeDeploySeconds: 60 } } },
+  const cases = [
+    { what: "one environment", args: '{ environments: ["production"] }', deployed: ["production"] },
+    // a Code Manager that never deployed: nothing but the deploy-all itself names the environments
+    {
+      what: "deploy-all on a fresh Code Manager",
+      args: "{ deployAll: true }",
+      deployed: ["development", "production", "test-env-1"],
+    },
+  ];
+  for (const c of cases) {
+    it(`killed while Code Manager deploys (${c.what}): the next up takes that deploy's outcome`, async () => {
+      // A code deploy takes 60 world seconds: 6 s at this time scale.
+      const { emu, stack } = await emulatorStack({
+        project: "crash-code",
+        files: { "index.ts": codeProgram(c.args) },
+        emulator: { timeScale: 10, world: { ...world, settings: { codeDeploySeconds: 60 } } },
+      });
+      const client = new CodeManagerClient(
+        resolveCodeManagerSettings({
+          config: { codeManagerUrl: emu.url, token: emu.adminToken, cacert: emu.caFile },
+          env: {},
+        }),
+      );
+      try {
+        await stack.setConfig("pe:codeManagerUrl", emu.url);
+        const deploys = () =>
+          emu.requests.filter((r) => r.method === "POST" && r.path.endsWith("/deploys")).length;
+        // The deploy request is held open for the whole deploy: ask Code Manager whether it is deploying yet.
+        await killUpWhen(stack, async () => {
+          const status = await client.deploysStatus();
+          return status["deploys-status"].deploying.some((d) => d.environment === "production");
+        });
+        const up = await recoverAfterCrash(stack);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.match(up.stdout, /took the code deploy started by an interrupted run/);
+        assert.equal(deploys(), 1, "no second code deploy");
+        const outputs = await stack.outputs();
+        assert.equal(outputs.state, "complete");
+        const signatures = outputs.deploySignatures as Record<string, string>;
+        assert.deepEqual(Object.keys(signatures).sort(), c.deployed);
+        assert.equal(signatures.production, "482f8d3adc76b5197306c5d4c8aa32aa8315694b");
+        record({
+          scenario: `crash: killed while Code Manager deploys (${c.what})`,
+          outcome: `${outputs.state}: took the interrupted run's code deploy`,
+          jobsStarted: deploys(),
+          duplicates: deploys() - 1,
+          secretsFound: JSON.stringify(await stack.exportState()).includes(emu.adminToken) ? 1 : 0,
+        });
+      } finally {
+        client.close();
+        await stack.remove();
+        await emu.stop();
+      }
     });
-    const client = new CodeManagerClient(
-      resolveCodeManagerSettings({
-        config: { codeManagerUrl: emu.url, token: emu.adminToken, cacert: emu.caFile },
-        env: {},
-      }),
-    );
-    try {
-      await stack.setConfig("pe:codeManagerUrl", emu.url);
-      const deploys = () =>
-        emu.requests.filter((r) => r.method === "POST" && r.path.endsWith("/deploys")).length;
-      // The deploy request is held open for the whole deploy: ask Code Manager whether it is deploying yet.
-      await killUpWhen(stack, async () => {
-        const status = await client.deploysStatus();
-        return status["deploys-status"].deploying.some((d) => d.environment === "production");
-      });
-      const up = await recoverAfterCrash(stack);
-      assert.equal(up.code, 0, up.stdout + up.stderr);
-      assert.match(up.stdout, /took the code deploy started by an interrupted run/);
-      assert.equal(deploys(), 1, "no second code deploy");
-      const outputs = await stack.outputs();
-      assert.equal(outputs.state, "complete");
-      assert.deepEqual(outputs.deploySignatures, { production: "482f8d3adc76b5197306c5d4c8aa32aa8315694b" });
-      record({
-        scenario: "crash: killed while Code Manager deploys",
-        outcome: `${outputs.state}: took the interrupted run's code deploy`,
-        jobsStarted: deploys(),
-        duplicates: deploys() - 1,
-        secretsFound: JSON.stringify(await stack.exportState()).includes(emu.adminToken) ? 1 : 0,
-      });
-    } finally {
-      client.close();
-      await stack.remove();
-      await emu.stop();
-    }
-  });
+  }
 });
