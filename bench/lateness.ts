@@ -78,11 +78,18 @@ const als = new AsyncLocalStorage<Ctx>();
  * durations) and off by `lastAgentRun` from the emulator's run time (an agent run is not the deploy's).
  */
 function skewReports(scale: number): void {
-  const read = latestNodeRuns.latestNodeRunDurations;
-  (latestNodeRuns as { latestNodeRunDurations: typeof read }).latestNodeRunDurations = async (...args) => {
-    const runs = await read(...args);
-    const index = (certname: string) => Number(/^p-(\d+)\./.exec(certname)?.[1] ?? 0);
-    return new Map([...runs].map(([certname, ms]) => [certname, ms * scale * lastAgentRun(index(certname))]));
+  const index = (certname: string) => Number(/^p-(\d+)\./.exec(certname)?.[1] ?? 0);
+  const skew = (runs: Map<string, number>) =>
+    new Map([...runs].map(([certname, ms]) => [certname, ms * scale * lastAgentRun(index(certname))]));
+  const modules = latestNodeRuns as {
+    latestNodeRunDurations: typeof latestNodeRuns.latestNodeRunDurations;
+    fleetNodeRunDurations: typeof latestNodeRuns.fleetNodeRunDurations;
+  };
+  const { latestNodeRunDurations: named, fleetNodeRunDurations: fleet } = latestNodeRuns;
+  modules.latestNodeRunDurations = async (...args) => skew(await named(...args));
+  modules.fleetNodeRunDurations = async (...args) => {
+    const page = await fleet(...args);
+    return { ...page, durations: skew(page.durations) };
   };
 }
 

@@ -44,7 +44,12 @@ export function queryPuppetDb(state: EmulatorState, ctx: RequestContext): Handle
 
   if (Array.isArray(query) && query[0] === "from" && query[1] === "reports") {
     const rows = latestReports(state, Array.isArray(query[2]) ? query[2] : []);
-    return typeof rows === "string" ? textError(400, rows) : { status: 200, body: rows };
+    if (typeof rows === "string") return textError(400, rows);
+    // paging clauses after the query: `["limit", n]` (others, such as order_by, keep the emulator's order)
+    const limit = query.slice(3).find((c): c is ["limit", number] => Array.isArray(c) && c[0] === "limit");
+    if (limit && !(Number.isInteger(limit[1]) && limit[1] >= 0))
+      return textError(400, `Invalid limit: ${JSON.stringify(limit[1])}`);
+    return { status: 200, body: limit ? rows.slice(0, limit[1]) : rows };
   }
 
   let filter: ReturnType<typeof queryFilter>;

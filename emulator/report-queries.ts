@@ -15,8 +15,9 @@ export interface ReportRow {
 
 /**
  * `["from", "reports", condition]` (AST, optionally `["extract", [...], condition]`): each named node's latest
- * report, the only reports the emulator keeps. The condition must say `["=", "latest_report?", true]` and name
- * the nodes (`["=", "certname", x]`, `["in", "certname", ["array", [...]]]`, under `and`/`or`). A node's latest
+ * report, the only reports the emulator keeps. The condition must say `["=", "latest_report?", true]`; it may
+ * name the nodes (`["=", "certname", x]`, `["in", "certname", ["array", [...]]]`, under `and`/`or`), else every
+ * node's (in certname order, as PuppetDB pages them with `["order_by", [["certname", "asc"]]]`). A node's latest
  * report is its last Puppet run in a deploy job that has ended, else its scheduled agent run, which lasted its
  * `runSeconds` (world seconds, real time at the time scale) and ended before the emulator's process started.
  * A string: the query is refused (a 400).
@@ -40,6 +41,7 @@ export function latestReports(
   };
   walk(condition);
   if (!latest) return 'The emulator keeps only the latest reports: add ["=", "latest_report?", true]';
+  if (names.size === 0) for (const certname of [...state.nodes.keys()].sort()) names.add(certname);
   const runs = new Map<string, { start: number; end: number; outcome: string; environment: string }>();
   for (const job of state.store.jobs.values()) {
     const rec = job.record;

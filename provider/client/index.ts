@@ -34,6 +34,7 @@ export {
 } from "./estimate-job-duration";
 export { type HistoryOption, historyOptionSchema } from "./history-option";
 export { type JobSketch, jobSketch } from "./job-sketch";
+export { fleetNodeRunDurations, latestNodeRunDurations } from "./latest-node-runs";
 export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
 export {
   boundResult,

@@ -88,6 +88,11 @@ export interface WaitOptions<Recent = never> {
    * estimate is made from them instead of a list request of its own (the job's record is then read).
    */
   recent?: () => Promise<readonly Recent[]>;
+  /**
+   * Each named node's latest Puppet run (ms), e.g. from a read the caller shares between waits (it must heed
+   * `call.signal`); default: one PuppetDB query for the deploy's nodes.
+   */
+  nodeRuns?: (nodes: readonly string[], call: CallOptions) => Promise<Map<string, number>>;
   /** clock time the job was started (default: when the wait starts); the expected end counts from it */
   startedAt?: number;
   /**
@@ -190,9 +195,8 @@ export async function waitForJob(
         NODE_RUNS_TIMEOUT_MS,
       );
       const signal = AbortSignal.any([budget.signal, ...(call.signal ? [call.signal] : [])]);
-      const runs = await latestNodeRunDurations(client, nodes, { ...call, signal, retry: false }).finally(
-        () => clearTimeout(timer),
-      );
+      const read = options.nodeRuns ?? ((names, c) => latestNodeRunDurations(client, names, c));
+      const runs = await read(nodes, { ...call, signal, retry: false }).finally(() => clearTimeout(timer));
       const concurrency = job?.options?.concurrency;
       return estimateFromNodeRuns(
         nodes.map((n) => runs.get(n)),

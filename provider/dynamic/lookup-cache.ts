@@ -1,8 +1,9 @@
 /**
- * Lookups preview makes, per client (the provider keeps one per distinct connection, so per token) for the life
- * of the provider process (one preview): one request per distinct query, group, environment or node, whatever
- * the number of resources. A failed lookup stays failed for the run: the preview says so on each resource, and
- * asking again would only slow it down.
+ * Lookups made once per client (the provider keeps one per distinct connection, so per token) for the life of
+ * the provider process (one preview or `up`): preview's, one request per distinct query, group, environment or
+ * node, whatever the number of resources; and the fleet's PuppetDB reports the deploys' waits predict from. A
+ * failed lookup stays failed for the run: the preview says so on each resource, and asking again would only
+ * slow it down.
  */
 const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 

@@ -6,6 +6,7 @@ import {
   waitForJob,
 } from "../client";
 import type { JobKind } from "./job-kind";
+import { sharedNodeRuns } from "./shared-node-runs";
 import { addRecentJob, sharedRecentJobs } from "./shared-recent-jobs";
 import type { DeployJobOutputs } from "./job-outputs";
 
@@ -46,6 +47,7 @@ export function nodeJobParts<O extends DeployJobOutputs>(
         ...settings,
         nodeSummaryLimit: NODE_SUMMARY_LIMIT,
         recent: () => recent(client),
+        nodeRuns: (nodes, call) => sharedNodeRuns(client, nodes, call),
       });
       // the next create of this process predicts from this run too
       addRecentJob(client, key, result.job);

@@ -61,6 +61,24 @@ describe("emulator PuppetDB: latest reports", () => {
     assert.ok(Date.parse(after.body[0].end_time) > Date.parse(before.body[0].end_time));
   });
 
+  it("names no node: every node's latest report in certname order, paged by a limit clause", async () => {
+    const fleet = ["from", "reports", ["=", "latest_report?", true]];
+    const all = await call(emu, "POST", "/pdb/query/v4", { body: { query: fleet } });
+    assert.deepEqual(
+      all.body.map((row: { certname: string }) => row.certname),
+      ["web1", "web2"],
+    );
+    const page = await call(emu, "POST", "/pdb/query/v4", {
+      body: { query: [...fleet, ["order_by", [["certname", "asc"]]], ["limit", 1]] },
+    });
+    assert.deepEqual(
+      page.body.map((row: { certname: string }) => row.certname),
+      ["web1"],
+    );
+    const bad = await call(emu, "POST", "/pdb/query/v4", { body: { query: [...fleet, ["limit", -1]] } });
+    assert.equal(bad.status, 400);
+  });
+
   it("asks for the latest reports only: others are a plain-text 400", async () => {
     const r = await call(emu, "POST", "/pdb/query/v4", {
       body: { query: ["from", "reports", ["=", "certname", "web1"]] },
