@@ -89,6 +89,11 @@ export interface WaitOptions<Recent = never> {
    */
   recent?: () => Promise<readonly Recent[]>;
   /**
+   * With `recent`: those jobs as they stand now, without a request. A wait with nothing to predict from looks
+   * at them again at each poll, so a job like its own that ends meanwhile (another create's) predicts its end.
+   */
+  recentNow?: () => readonly Recent[] | undefined;
+  /**
    * Each named node's latest Puppet run (ms), e.g. from a read the caller shares between waits (it must heed
    * `call.signal`); default: one PuppetDB query for the deploy's nodes.
    */
@@ -168,7 +173,9 @@ export async function waitForJob(
     fetchHistory: async (hints, call) => {
       if (options.recent) {
         const items = await options.recent();
-        return { similar: () => (job ? similarJobRuns(job, items, hints) : NO_RUNS) };
+        return {
+          similar: () => (job ? similarJobRuns(job, options.recentNow?.() ?? items, hints) : NO_RUNS),
+        };
       }
       // the newest jobs include this one: the same request gives its record and its history
       const { items } = await client.listJobs(
@@ -501,9 +508,10 @@ async function poll(
   }
 
   async function follow(): Promise<void> {
+    let found: Awaited<ReturnType<Poller["fetchHistory"]>> | undefined;
     if (estimate === undefined && history !== false) {
       // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
-      const found = await p.fetchHistory(history, call).catch(() => {
+      found = await p.fetchHistory(history, call).catch(() => {
         if (options.signal?.aborted) return fail("aborted", options.signal.reason);
         return undefined;
       });
@@ -596,6 +604,8 @@ async function poll(
           detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
         });
       }
+      // nothing predicted yet: a job like this one may have ended since (no request; see `recentNow`)
+      if (estimate === undefined && found) estimate = historyEstimate(found.similar());
       const target = currentTarget();
       let delay = nextPollAt(polledAt) - now;
       if (wantRecord) delay = Math.min(delay, polledAt + recheckMs - now);

@@ -7,7 +7,7 @@ import {
 } from "../client";
 import type { JobKind } from "./job-kind";
 import { sharedNodeRuns } from "./shared-node-runs";
-import { addRecentJob, sharedRecentJobs } from "./shared-recent-jobs";
+import { addRecentJob, peekRecentJobs, sharedRecentJobs } from "./shared-recent-jobs";
 import type { DeployJobOutputs } from "./job-outputs";
 
 /** How far back a crashed run's job is looked for (newest first). */
@@ -47,6 +47,7 @@ export function nodeJobParts<O extends DeployJobOutputs>(
         ...settings,
         nodeSummaryLimit: NODE_SUMMARY_LIMIT,
         recent: () => recent(client),
+        recentNow: () => peekRecentJobs<Job>(client, key),
         nodeRuns: (nodes, call) => sharedNodeRuns(client, nodes, call),
       });
       // the next create of this process predicts from this run too

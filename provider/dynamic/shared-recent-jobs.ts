@@ -12,6 +12,8 @@ const MAX_AGE_MS = 30_000;
 interface Entry {
   readAt: number;
   list: Promise<readonly unknown[]>;
+  /** the list once read (and as `addRecentJob` changed it since), for `peekRecentJobs` */
+  items?: readonly unknown[];
 }
 
 const lists = new WeakMap<object, Map<string, Entry>>();
@@ -31,6 +33,12 @@ export function sharedRecentJobs<T>(
   if (cached && now() - cached.readAt <= MAX_AGE_MS) return cached.list as Promise<readonly T[]>;
   const entry: Entry = { readAt: now(), list: load() };
   byKey.set(key, entry);
+  entry.list.then(
+    (items) => {
+      entry.items ??= items;
+    },
+    () => undefined,
+  );
   entry.list.catch(() => {
     if (byKey.get(key) === entry) byKey.delete(key);
   });
@@ -47,6 +55,16 @@ export function addRecentJob<T extends { name: string }>(client: object, key: st
   if (!entry) return;
   const list = entry.list as Promise<readonly T[]>;
   entry.list = list.then((items) => [job, ...items.filter((j) => j.name !== job.name)]);
+  if (entry.items) entry.items = [job, ...(entry.items as readonly T[]).filter((j) => j.name !== job.name)];
   // a failed read stays failed (and is dropped by sharedRecentJobs' own handler)
   entry.list.catch(() => undefined);
+}
+
+/**
+ * The kind's cached list as it stands, without reading it (undefined before the first read ends): a wait with
+ * nothing to predict from looks at it at each poll, so a job like its own that another create saw end meanwhile
+ * predicts its end.
+ */
+export function peekRecentJobs<T>(client: object, key: string): readonly T[] | undefined {
+  return lists.get(client)?.get(key)?.items as readonly T[] | undefined;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Emulator } from "../../emulator";
 import {
+  type Job,
   JobWaitError,
   type OrchestratorClient,
   type WaitProgress,
@@ -241,6 +242,35 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
       assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
     } finally {
       viaPdb.close();
+      await fresh.stop();
+    }
+  });
+
+  it("a wait with nothing to predict from predicts from a like job that ends meanwhile (recentNow)", async () => {
+    const fresh = await startTestEmulator({ timeScale: 10 }); // a 30 s Puppet run takes 3 s
+    const viaFresh = clientFor(fresh);
+    try {
+      const deploy = (node: string) =>
+        viaFresh.deploy({ environment: "production", scope: { nodes: [node] } }).then((r) => r.job.name);
+      // nothing predicts either: each wait polls its job 1, 2, 3 (4) s after it started. The first wait sees its
+      // job end 3 or 4 s in: 0.8 or 1.8 s into the second, before the second's poll at 2 s
+      const first = await deploy("node1.example.com");
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      const second = await deploy("node2.example.com");
+      // the list the waits share: nothing when they start; the first job once its wait has seen it end
+      const seenEnd: Job[] = [];
+      const shared = { recent: async () => [], recentNow: () => seenEnd };
+      const [a, b] = await Promise.all([
+        waitForJob(viaFresh, first, shared).then((r) => {
+          seenEnd.unshift(r.job);
+          return r;
+        }),
+        waitForJob(viaFresh, second, shared),
+      ]);
+      assert.equal(a.estimate, undefined, "nothing predicted the first");
+      assert.equal(b.estimate?.source, "history", `the second: ${JSON.stringify(b.estimate)}`);
+    } finally {
+      viaFresh.close();
       await fresh.stop();
     }
   });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { addRecentJob, sharedRecentJobs } from "../../provider/dynamic/shared-recent-jobs";
+import { addRecentJob, peekRecentJobs, sharedRecentJobs } from "../../provider/dynamic/shared-recent-jobs";
 
 describe("sharedRecentJobs", () => {
   let now = 0;
@@ -37,12 +37,15 @@ describe("sharedRecentJobs", () => {
     now = 1_000;
     addRecentJob(client, "jobs", { name: "0", state: "finished" });
     assert.equal(reads, 0, "no list yet: nothing to add to, nothing read");
+    assert.equal(peekRecentJobs(client, "jobs"), undefined, "nothing read yet: nothing to peek at");
     await sharedRecentJobs(client, "jobs", load, clock);
     addRecentJob(client, "jobs", { name: "2", state: "finished" });
-    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), [
+    const expected = [
       { name: "2", state: "finished" },
       { name: "1", state: "finished" },
-    ]);
+    ];
+    assert.deepEqual(await sharedRecentJobs(client, "jobs", load, clock), expected);
+    assert.deepEqual(peekRecentJobs(client, "jobs"), expected, "peeking sees the job added, at once");
     assert.equal(reads, 1);
   });
 
