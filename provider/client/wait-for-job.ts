@@ -509,6 +509,8 @@ async function poll(
 
   async function follow(): Promise<void> {
     let found: Awaited<ReturnType<Poller["fetchHistory"]>> | undefined;
+    // an estimate found after the start (from `recentNow`), and whether the job has outlived it
+    let learned: "in use" | "dropped" | undefined;
     if (estimate === undefined && history !== false) {
       // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
       found = await p.fetchHistory(history, call).catch(() => {
@@ -605,7 +607,10 @@ async function poll(
         });
       }
       // nothing predicted yet: a job like this one may have ended since (no request; see `recentNow`)
-      if (estimate === undefined && found) estimate = historyEstimate(found.similar());
+      if (estimate === undefined && found && !learned) {
+        estimate = historyEstimate(found.similar());
+        learned = estimate !== undefined ? "in use" : undefined;
+      }
       const target = currentTarget();
       let delay = nextPollAt(polledAt) - now;
       if (wantRecord) delay = Math.min(delay, polledAt + recheckMs - now);
@@ -619,7 +624,13 @@ async function poll(
       // events say nothing the record does not (one node) has its record read at every poll instead.
       let nearEnd = false;
       if (target && !missed) {
-        if (polledAt > target.endAt + 2 * target.spreadMs) {
+        if (polledAt > target.endAt + 2 * target.spreadMs && learned === "in use" && current() === estimate) {
+          // a like job's run, learnt on the way, that this one outlived: back to the grid, not the overrun's
+          // sparser polls (one sibling's run predicts less than the history read at the start)
+          estimate = undefined;
+          learned = "dropped";
+          window = undefined;
+        } else if (polledAt > target.endAt + 2 * target.spreadMs) {
           missed = target;
           window = undefined;
         } else if (polledAt >= target.endAt - target.spreadMs) {

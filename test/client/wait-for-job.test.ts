@@ -275,6 +275,44 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     }
   });
 
+  it("a job that outlives what a like job predicted on the way goes back to the 1 s grid, not sparser", async () => {
+    // ×10: node1's run takes 3 s, node2's 6 s. The second wait learns 3 s from the first job at its 2 s poll,
+    // outlives it, and must see its own end within a grid interval, not after the overrun's longer polls.
+    const fresh = await startTestEmulator({
+      timeScale: 10,
+      world: {
+        ...testWorld,
+        nodes: [
+          { certname: "node1.example.com", runSeconds: 30 },
+          { certname: "node2.example.com", runSeconds: 60 },
+        ],
+      },
+    });
+    const viaFresh = clientFor(fresh);
+    try {
+      const deploy = (node: string) =>
+        viaFresh.deploy({ environment: "production", scope: { nodes: [node] } }).then((r) => r.job.name);
+      const first = await deploy("node1.example.com");
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      const second = await deploy("node2.example.com");
+      const seenEnd: Job[] = [];
+      const shared = { recent: async () => [], recentNow: () => seenEnd };
+      const [, b] = await Promise.all([
+        waitForJob(viaFresh, first, shared).then((r) => seenEnd.unshift(r.job)),
+        waitForJob(viaFresh, second, shared),
+      ]);
+      const late = Date.now() - Date.parse(b.job.finished_timestamp ?? "");
+      const reads = fresh.requests.filter((r) => r.path === `/orchestrator/v1/jobs/${second}`).length;
+      // it learnt 3 s: polls around 3 s (σ = 30 ms apart; 10 reads in all) where the grid alone makes 7 or 8
+      assert.ok(reads >= 9, `${reads} record reads: nothing was learnt`);
+      assert.equal(b.estimate, undefined, "the prediction it outlived is dropped");
+      assert.ok(late < 1500, `seen ${late} ms after its end`);
+    } finally {
+      viaFresh.close();
+      await fresh.stop();
+    }
+  });
+
   it("makes no history request with history: false, and takes an environment hint", async () => {
     const { job } = await client.deploy({
       environment: "production",
