@@ -607,7 +607,7 @@ async function poll(
         });
       }
       // nothing predicted yet: a job like this one may have ended since (no request; see `recentNow`)
-      if (estimate === undefined && found && !learned) {
+      if (estimate === undefined && found && !learned && options.recentNow) {
         estimate = historyEstimate(found.similar());
         learned = estimate !== undefined ? "in use" : undefined;
       }
