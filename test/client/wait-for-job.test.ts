@@ -250,25 +250,9 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     const fresh = await startTestEmulator({ timeScale: 10 }); // a 30 s Puppet run takes 3 s
     const viaFresh = clientFor(fresh);
     try {
-      const deploy = (node: string) =>
-        viaFresh.deploy({ environment: "production", scope: { nodes: [node] } }).then((r) => r.job.name);
-      // nothing predicts either: each wait polls its job 1, 2, 3 (4) s after it started. The first wait sees its
-      // job end 3 or 4 s in: 0.8 or 1.8 s into the second, before the second's poll at 2 s
-      const first = await deploy("node1.example.com");
-      await new Promise((resolve) => setTimeout(resolve, 2200));
-      const second = await deploy("node2.example.com");
-      // the list the waits share: nothing when they start; the first job once its wait has seen it end
-      const seenEnd: Job[] = [];
-      const shared = { recent: async () => [], recentNow: () => seenEnd };
-      const [a, b] = await Promise.all([
-        waitForJob(viaFresh, first, shared).then((r) => {
-          seenEnd.unshift(r.job);
-          return r;
-        }),
-        waitForJob(viaFresh, second, shared),
-      ]);
-      assert.equal(a.estimate, undefined, "nothing predicted the first");
-      assert.equal(b.estimate?.source, "history", `the second: ${JSON.stringify(b.estimate)}`);
+      const { first, second } = await likeJobsSideBySide(viaFresh);
+      assert.equal(first.estimate, undefined, "nothing predicted the first");
+      assert.equal(second.estimate?.source, "history", `the second: ${JSON.stringify(second.estimate)}`);
     } finally {
       viaFresh.close();
       await fresh.stop();
@@ -290,22 +274,14 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     });
     const viaFresh = clientFor(fresh);
     try {
-      const deploy = (node: string) =>
-        viaFresh.deploy({ environment: "production", scope: { nodes: [node] } }).then((r) => r.job.name);
-      const first = await deploy("node1.example.com");
-      await new Promise((resolve) => setTimeout(resolve, 2200));
-      const second = await deploy("node2.example.com");
-      const seenEnd: Job[] = [];
-      const shared = { recent: async () => [], recentNow: () => seenEnd };
-      const [, b] = await Promise.all([
-        waitForJob(viaFresh, first, shared).then((r) => seenEnd.unshift(r.job)),
-        waitForJob(viaFresh, second, shared),
-      ]);
-      const late = Date.now() - Date.parse(b.job.finished_timestamp ?? "");
-      const reads = fresh.requests.filter((r) => r.path === `/orchestrator/v1/jobs/${second}`).length;
+      const { second } = await likeJobsSideBySide(viaFresh);
+      const late = Date.now() - Date.parse(second.job.finished_timestamp ?? "");
+      const reads = fresh.requests.filter(
+        (r) => r.path === `/orchestrator/v1/jobs/${second.job.name}`,
+      ).length;
       // it learnt 3 s: polls around 3 s (σ = 30 ms apart; 10 reads in all) where the grid alone makes 7 or 8
       assert.ok(reads >= 9, `${reads} record reads: nothing was learnt`);
-      assert.equal(b.estimate, undefined, "the prediction it outlived is dropped");
+      assert.equal(second.estimate, undefined, "the prediction it outlived is dropped");
       assert.ok(late < 1500, `seen ${late} ms after its end`);
     } finally {
       viaFresh.close();
@@ -420,3 +396,27 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
     }
   });
 });
+
+/**
+ * Two one-node deploys 2.2 s apart (node1, then node2), waited for side by side with nothing to predict from but
+ * the list the waits share: empty at the start, then the first job once its wait has seen it end. At ×10 each
+ * wait polls its job 1, 2, 3 (4) s after it started: a 3 s first job is seen 3 or 4 s in, 0.8 or 1.8 s into
+ * the second, before the second's poll at 2 s.
+ */
+async function likeJobsSideBySide(client: OrchestratorClient) {
+  const deploy = (node: string) =>
+    client.deploy({ environment: "production", scope: { nodes: [node] } }).then((r) => r.job.name);
+  const firstJob = await deploy("node1.example.com");
+  await new Promise((resolve) => setTimeout(resolve, 2200));
+  const secondJob = await deploy("node2.example.com");
+  const seenEnd: Job[] = [];
+  const shared = { recent: async () => [], recentNow: () => seenEnd };
+  const [first, second] = await Promise.all([
+    waitForJob(client, firstJob, shared).then((r) => {
+      seenEnd.unshift(r.job);
+      return r;
+    }),
+    waitForJob(client, secondJob, shared),
+  ]);
+  return { first, second };
+}
