@@ -260,7 +260,7 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
   });
 
   it("a job that outlives what a like job predicted on the way goes back to the 1 s grid, not sparser", async () => {
-    // ×10: node1's run takes 3 s, node2's 6 s. The second wait learns 3 s from the first job at its 2 s poll,
+    // ×10: node1's run takes 3 s, node2's 6 s. The second wait learns 3 s from the first job by its 2 s poll,
     // outlives it, and must see its own end within a grid interval, not after the overrun's longer polls.
     const fresh = await startTestEmulator({
       timeScale: 10,
@@ -399,9 +399,9 @@ describe("waitForJob / waitForPlanJob against the emulator", () => {
 
 /**
  * Two one-node deploys 2.2 s apart (node1, then node2), waited for side by side with nothing to predict from but
- * the list the waits share: empty at the start, then the first job once its wait has seen it end. At ×10 each
- * wait polls its job 1, 2, 3 (4) s after it started: a 3 s first job is seen 3 or 4 s in, 0.8 or 1.8 s into
- * the second, before the second's poll at 2 s.
+ * the list the waits share: empty at the start, then the first job once its wait has seen it end. Both waits
+ * start with the second job and poll 1, 2, 3… s later: a 3 s first job, 0.8 s from its end then, is seen at
+ * the first poll, a second before the second wait's poll at 2 s.
  */
 async function likeJobsSideBySide(client: OrchestratorClient) {
   const deploy = (node: string) =>
