@@ -33,12 +33,7 @@ export function sharedRecentJobs<T>(
   if (cached && now() - cached.readAt <= MAX_AGE_MS) return cached.list as Promise<readonly T[]>;
   const entry: Entry = { readAt: now(), list: load() };
   byKey.set(key, entry);
-  entry.list.then(
-    (items) => {
-      entry.items ??= items;
-    },
-    () => undefined,
-  );
+  keepItems(entry);
   entry.list.catch(() => {
     if (byKey.get(key) === entry) byKey.delete(key);
   });
@@ -53,11 +48,24 @@ export function sharedRecentJobs<T>(
 export function addRecentJob<T extends { name: string }>(client: object, key: string, job: T): void {
   const entry = lists.get(client)?.get(key);
   if (!entry) return;
-  const list = entry.list as Promise<readonly T[]>;
-  entry.list = list.then((items) => [job, ...items.filter((j) => j.name !== job.name)]);
-  if (entry.items) entry.items = [job, ...(entry.items as readonly T[]).filter((j) => j.name !== job.name)];
+  const add = (items: readonly T[]) => [job, ...items.filter((j) => j.name !== job.name)];
+  entry.list = (entry.list as Promise<readonly T[]>).then(add);
+  // a list already read is peeked at with the job at once; one still being read gets it when it arrives
+  if (entry.items) entry.items = add(entry.items as readonly T[]);
+  else keepItems(entry);
   // a failed read stays failed (and is dropped by sharedRecentJobs' own handler)
   entry.list.catch(() => undefined);
+}
+
+/** Records what the entry's list resolves to for `peekRecentJobs`, unless a newer list has replaced it. */
+function keepItems(entry: Entry): void {
+  const list = entry.list;
+  list.then(
+    (items) => {
+      if (entry.list === list) entry.items = items;
+    },
+    () => undefined,
+  );
 }
 
 /**

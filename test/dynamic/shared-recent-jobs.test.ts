@@ -49,6 +49,18 @@ describe("sharedRecentJobs", () => {
     assert.equal(reads, 1);
   });
 
+  it("a job added while the list is being read is in what a wait peeks at once it arrives", async () => {
+    const client = {};
+    const read = sharedRecentJobs(client, "jobs", async () => [{ name: "1", state: "finished" }], clock);
+    addRecentJob(client, "jobs", { name: "2", state: "finished" });
+    await read;
+    await sharedRecentJobs(client, "jobs", async () => [], clock);
+    assert.deepEqual(peekRecentJobs(client, "jobs"), [
+      { name: "2", state: "finished" },
+      { name: "1", state: "finished" },
+    ]);
+  });
+
   it("does not keep a failed read: the next caller asks again", async () => {
     const client = {};
     let fail = true;
