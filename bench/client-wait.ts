@@ -27,13 +27,12 @@ import { defaultWorld, type Emulator, startEmulator } from "../emulator";
 import type { WorldInput } from "../emulator/world-schema";
 import {
   type CallOptions,
-  type Clock,
   type JobList,
   type JobListQuery,
   OrchestratorClient,
   resolveConnectionSettings,
-  waitForJob,
-} from "../provider/client";
+} from "../provider/pe";
+import { type Clock, waitForJob } from "../provider/wait";
 
 const JOBS_PER_MODE = 10;
 const CASES = [

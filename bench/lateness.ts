@@ -35,9 +35,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, startEmulator, type WorldInput } from "../emulator";
-import { OrchestratorClient } from "../provider/client";
-import * as latestNodeRuns from "../provider/client/latest-node-runs";
-import { systemClock } from "../provider/client/wait-for-job";
+import { OrchestratorClient } from "../provider/pe";
+import * as latestNodeRuns from "../provider/pe/latest-node-runs";
+import { systemClock } from "../provider/wait/wait-for-job";
 import { providers } from "../provider/dynamic";
 import { mark, median, percentile, sleepMs, summary } from "./support/common";
 

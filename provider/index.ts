@@ -5,18 +5,18 @@
  * Puppet task on nodes. Each starts its job through the orchestrator API, waits for it during `pulumi up`, and
  * exposes its outcome as outputs.
  */
-export { type CommonJobArgs, type ConnectionArgs, JobResource } from "./resources/common-args";
+export { type CommonJobArgs, type ConnectionArgs, JobResource } from "./dynamic/resources/common-args";
 export {
   type DeployNodeSummary,
   EnvironmentDeploy,
   type EnvironmentDeployArgs,
-} from "./resources/environment-deploy";
-export { type PlanError, PlanRun, type PlanRunArgs } from "./resources/plan-run";
-export { type TaskNodeSummary, TaskRun, type TaskRunArgs } from "./resources/task-run";
+} from "./dynamic/resources/environment-deploy";
+export { type PlanError, PlanRun, type PlanRunArgs } from "./dynamic/resources/plan-run";
+export { type TaskNodeSummary, TaskRun, type TaskRunArgs } from "./dynamic/resources/task-run";
 export {
   CodeDeploy,
   type CodeDeployArgs,
   type CodeDeployError,
   type CodeDeployFileSync,
   type EnvironmentCodeDeploy,
-} from "./resources/code-deploy";
+} from "./dynamic/resources/code-deploy";

@@ -1,6 +1,6 @@
-import type { ConnectionInput, ResolveConnectionOptions } from "../client";
-import { canonicalJson } from "./canonical-json";
-import { logToEngine } from "./engine-log";
+import type { ConnectionInput, ResolveConnectionOptions } from "../pe";
+import { canonicalJson } from "../jobs/canonical-json";
+import { logToEngine } from "../engine/engine-log";
 import { stackConnectionConfig } from "./stack-connection-config";
 
 type Props = Record<string, unknown>;

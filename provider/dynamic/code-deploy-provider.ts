@@ -12,19 +12,19 @@ import {
   followCodeDeploy,
   OrchestratorError,
   resolveCodeManagerSettings,
-} from "../client";
+} from "../pe";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
-import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
+import { type CodeDeployOutputs, idOf, outputsOf } from "../jobs/code-deploy-outputs";
 import { EngineCancelled, engineCancelled } from "./engine-cancel";
-import { logToEngine } from "./engine-log";
-import { StatusLine } from "./status-line";
-import { exitWithEngine } from "./exit-with-engine";
-import { readInFlight, removeInFlight, writeInFlight } from "./in-flight-journal";
-import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
-import { JobFailedError } from "./job-failed-error";
-import { hashInputs } from "./job-marker";
+import { logToEngine } from "../engine/engine-log";
+import { StatusLine } from "../engine/status-line";
+import { exitWithEngine } from "../engine/exit-with-engine";
+import { readInFlight, removeInFlight, writeInFlight } from "../recovery/in-flight-journal";
+import { type CodeDeployInputs, codeDeployInputsSchema } from "../jobs/input-schemas";
+import { JobFailedError } from "../jobs/job-failed-error";
+import { hashInputs } from "../recovery/job-marker";
 import { changedInputs, checkConnection, settleInFlight, userInputs } from "./job-resource-provider";
-import { validateInputs } from "./validate-inputs";
+import { validateInputs } from "../jobs/validate-inputs";
 
 type Props = Record<string, unknown>;
 

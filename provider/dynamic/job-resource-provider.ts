@@ -2,30 +2,28 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   type ConnectionSettings,
   ConnectionSettingsError,
-  type DurationEstimate,
-  type JobSketch,
   JobWaitError,
   OrchestratorClient,
   OrchestratorError,
   resolveConnectionSettings,
-  type WaitProgress,
-} from "../client";
-import { isTlsTrustError } from "../client/error-hints";
-import { ALL_OUTPUT_KEYS, SECRET_PARAMS_KEY } from "../output-keys";
-import { canonicalJson } from "./canonical-json";
+} from "../pe";
+import type { DurationEstimate, JobSketch, WaitProgress } from "../wait";
+import { isTlsTrustError } from "../pe/http/error-hints";
+import { ALL_OUTPUT_KEYS, SECRET_PARAMS_KEY } from "../jobs/output-keys";
+import { canonicalJson } from "../jobs/canonical-json";
 import { EngineCancelled, engineCancelled } from "./engine-cancel";
 import { clientCache, connectionOptions, engineLogger } from "./client-cache";
-import { logToEngine } from "./engine-log";
-import { exitWithEngine } from "./exit-with-engine";
-import { readInFlight, removeInFlight } from "./in-flight-journal";
-import { JobFailedError } from "./job-failed-error";
-import type { CheckFailure, JobKind } from "./job-kind";
-import type { CommonJobOutputs } from "./job-outputs";
-import { suggestEnvironment, suggestPlan, suggestTask } from "./known-names";
-import { previewRun } from "./preview-run";
-import { startOrRecoverJob } from "./start-or-recover-job";
-import { StatusLine } from "./status-line";
-import { validateInputs } from "./validate-inputs";
+import { logToEngine } from "../engine/engine-log";
+import { exitWithEngine } from "../engine/exit-with-engine";
+import { readInFlight, removeInFlight } from "../recovery/in-flight-journal";
+import { JobFailedError } from "../jobs/job-failed-error";
+import type { CheckFailure, JobKind } from "../jobs/job-kind";
+import type { CommonJobOutputs } from "../jobs/job-outputs";
+import { suggestEnvironment, suggestPlan, suggestTask } from "../preview/known-names";
+import { previewRun } from "../preview/preview-run";
+import { startOrRecoverJob } from "../recovery/start-or-recover-job";
+import { StatusLine } from "../engine/status-line";
+import { validateInputs } from "../jobs/validate-inputs";
 
 type Props = Record<string, unknown>;
 

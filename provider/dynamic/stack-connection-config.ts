@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ConnectionInput } from "../client";
+import type { ConnectionInput } from "../pe";
 
 let config: ConnectionInput = {};
 

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { exitWithEngine } from "../../provider/dynamic/exit-with-engine";
+import { exitWithEngine } from "../../provider/engine/exit-with-engine";
 import { repoRoot } from "../support/pulumi-cli";
 
 // engine-cancel.ts and exit-with-engine.ts, each in a process of its own (what they watch is process-wide: the
@@ -128,7 +128,7 @@ describe("the provider process and the engine's lifetime", function () {
     const child = runAsProvider(
       dir,
       `
-      require("$repo/provider/dynamic/exit-with-engine").exitWithEngine();
+      require("$repo/provider/engine/exit-with-engine").exitWithEngine();
       console.log("watching");
       setInterval(() => {}, 1000); // a provider waiting on a job
       `,
@@ -150,7 +150,7 @@ describe("the provider process and the engine's lifetime", function () {
       const shell = runAsProvider(
         dir,
         `
-        require("$repo/provider/dynamic/exit-with-engine").exitWithEngine();
+        require("$repo/provider/engine/exit-with-engine").exitWithEngine();
         setInterval(() => {}, 1000);
         `,
         [`127.0.0.1:${port}`],

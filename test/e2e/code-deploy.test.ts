@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
-import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/client";
+import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/pe";
 import { emulatorStack } from "../support/emulator-stack";
 import type { TestStack } from "../support/test-stack";
 

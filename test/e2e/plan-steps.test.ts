@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import type { OrchestratorClient } from "../../provider/client";
+import type { OrchestratorClient } from "../../provider/pe";
 import { adminClient, emulatorStack } from "../support/emulator-stack";
 import type { TestStack } from "../support/test-stack";
 

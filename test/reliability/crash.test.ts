@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { defaultWorld, type Emulator } from "../../emulator";
-import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/client";
+import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/pe";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import { record } from "../support/scoreboard";
 import { killUpWhen, recoverAfterCrash } from "./support/crash-recovery";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { EVENTS_MODES, type Emulator } from "../../emulator";
-import { DEFAULT_POLL_POLICY } from "../../provider/client";
+import { DEFAULT_POLL_POLICY } from "../../provider/wait";
 import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import type { CommandResult, TestStack } from "../support/test-stack";
 import { itEachSideBySide, output, reliabilityWorld, scoreScenario } from "./support/reliability";

@@ -1,5 +1,5 @@
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
-import { OrchestratorClient, resolveConnectionSettings } from "../../provider/client";
+import { OrchestratorClient, resolveConnectionSettings } from "../../provider/pe";
 import { TestStack, type TestStackOptions } from "./test-stack";
 
 /** A client of the emulator as its admin, for tests to look at (or start) jobs behind Pulumi's back. */

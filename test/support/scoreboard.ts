@@ -6,7 +6,7 @@
  * Call {@link record} from any test, once per scenario, after its assertions have gathered the figures:
  *
  * ```ts
- * import { record } from "../support/scoreboard";
+ * import { record } from "./scoreboard";
  * record({
  *   scenario: "crash: killed while the job runs",
  *   outcome: "recovered: next up took job 1",

@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DEPLOY_OUTPUT_KEYS } from "../../jobs/output-keys";
+import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
+
+/** Inputs of an {@link EnvironmentDeploy}: the body of `POST /command/deploy`, in camelCase. */
+export interface EnvironmentDeployArgs extends CommonJobArgs {
+  /** The Puppet code environment to deploy (required). */
+  environment: pulumi.Input<string>;
+  /** Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on. */
+  nodes?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Scope: a PQL query whose results' certnames are the targets. */
+  query?: pulumi.Input<string>;
+  /** Scope: a classifier node group id. */
+  nodeGroup?: pulumi.Input<string>;
+  /** Scope: an application instance (PE before 2023). */
+  application?: pulumi.Input<string>;
+  noop?: pulumi.Input<boolean>;
+  noNoop?: pulumi.Input<boolean>;
+  /** Maximum nodes run at once. */
+  concurrency?: pulumi.Input<number>;
+  /** PE defaults this to true; set false to let agents keep their own environment. */
+  enforceEnvironment?: pulumi.Input<boolean>;
+  debug?: pulumi.Input<boolean>;
+  trace?: pulumi.Input<boolean>;
+  evaltrace?: pulumi.Input<boolean>;
+  filetimeout?: pulumi.Input<number>;
+  httpConnectTimeout?: pulumi.Input<number>;
+  httpKeepaliveTimeout?: pulumi.Input<number>;
+  httpReadTimeout?: pulumi.Input<number>;
+  ordering?: pulumi.Input<"manifest" | "title-hash" | "random">;
+  /** Tags to skip: a comma-separated string or a list. */
+  skipTags?: pulumi.Input<string | string[]>;
+  /** Tags to apply: a comma-separated string or a list. */
+  tags?: pulumi.Input<string | string[]>;
+  useCachedCatalog?: pulumi.Input<boolean>;
+  usecacheonfailure?: pulumi.Input<boolean>;
+}
+
+/** One node of a deploy, as summarised in {@link EnvironmentDeploy.nodes}. */
+export interface DeployNodeSummary {
+  name: string;
+  state: string;
+  durationSeconds: number | null;
+  /** Puppet run status (`changed`, `unchanged`, `failed`) when reported. */
+  status: string | null;
+  message: string | null;
+}
+
+/**
+ * Runs Puppet on a set of nodes in a code environment through the PE orchestrator (`POST /command/deploy`),
+ * waits for the job, and exposes its outcome. Changing what runs (environment, scope, options, triggers)
+ * replaces the resource with a new job; description, userdata, waitTimeoutSeconds, failOnJobFailure,
+ * stopOnCancel and connection update in place without one.
+ */
+export class EnvironmentDeploy extends JobResource {
+  /** Number of nodes in the job. */
+  declare readonly nodeCount: pulumi.Output<number>;
+  /** Nodes per state, e.g. `{ finished: 9, failed: 1 }`. */
+  declare readonly nodeStates: pulumi.Output<Record<string, number>>;
+  /**
+   * Per-node results: failed nodes first, then others; at most 50 of each, whatever the job's size. (Named
+   * `nodeResults` because `nodes` is the scope input.)
+   */
+  declare readonly nodeResults: pulumi.Output<DeployNodeSummary[]>;
+  /** True when `nodeResults` does not list every node. */
+  declare readonly nodeResultsTruncated: pulumi.Output<boolean>;
+
+  constructor(name: string, args: EnvironmentDeployArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      "EnvironmentDeploy",
+      name,
+      jobResourceProps(name, "EnvironmentDeploy", args, opts, DEPLOY_OUTPUT_KEYS),
+      opts,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { defaultWorld, type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import type { WorldInput } from "../../emulator/world-schema";
+import { type ClientOptions, type Logger, OrchestratorClient } from "../../provider/pe";
+import {
+  type ConnectionInput,
+  resolveConnectionSettings,
+} from "../../provider/pe/settings/resolve-connection-settings";
+
+/** The default world plus a superuser with two tokens (to swap one for the other mid-wait). */
+export const testWorld: WorldInput = {
+  ...defaultWorld,
+  environments: (defaultWorld.environments ?? []).filter((e) => /^\w+$/.test(e.name)),
+  users: [
+    ...(defaultWorld.users ?? []),
+    {
+      login: "ops",
+      tokens: [{ token: "ops-token-1" }, { token: "ops-token-2" }],
+      permissions: { superuser: true },
+    },
+  ],
+};
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ quiet: true, world: testWorld, ...options });
+}
+
+/** A client that resolves its settings from `pe:` config only (no env, no home files). */
+export function clientFor(
+  emu: Emulator,
+  config: ConnectionInput = {},
+  options: ClientOptions = {},
+): OrchestratorClient {
+  const settings = resolveConnectionSettings({
+    config: { serviceUrl: emu.url, token: emu.adminToken, cacert: emu.caFile, ...config },
+    env: {},
+    homeDir: "/nonexistent-home",
+    systemConfigFile: "/nonexistent/orchestrator.conf",
+  });
+  return new OrchestratorClient(settings, {
+    retry: { baseDelayMs: 20, maxDelayMs: 200, maxElapsedMs: 10_000 },
+    ...options,
+  });
+}
+
+export function recordingLogger(): Logger & { warnings: string[]; debugs: string[] } {
+  const warnings: string[] = [];
+  const debugs: string[] = [];
+  return { warnings, debugs, warn: (m) => void warnings.push(m), debug: (m) => void debugs.push(m) };
+}
