@@ -1,4 +1,5 @@
 import * as http2 from "node:http2";
+import { EngineCancelled } from "../jobs/host";
 
 /**
  * The engine's Cancel, seen from inside the dynamic provider's process.
@@ -17,13 +18,7 @@ import * as http2 from "node:http2";
  */
 const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
 
-/** The reason waits are aborted with. */
-export class EngineCancelled extends Error {
-  override name = "EngineCancelled";
-  constructor() {
-    super("the Pulumi engine asked to cancel (Ctrl-C or SIGTERM)");
-  }
-}
+export { EngineCancelled };
 
 const cancelled = new AbortController();
 let listening = false;

@@ -1,35 +1,62 @@
-import type { ConnectionInput, ResolveConnectionOptions } from "../pe";
-import { canonicalJson } from "../jobs/canonical-json";
-import { logToEngine } from "../engine/engine-log";
-import { stackConnectionConfig } from "./stack-connection-config";
+import {
+  CodeManagerClient,
+  type ConnectionInput,
+  type ConnectionSettings,
+  OrchestratorClient,
+  type ResolveConnectionOptions,
+  resolveCodeManagerSettings,
+  resolveConnectionSettings,
+} from "../pe";
+import { canonicalJson } from "./canonical-json";
+import type { Host, Props } from "./host";
 
-type Props = Record<string, unknown>;
-
-/** Resource `connection` input first, then `pe:*` stack config, then the environment and PE's client tools. */
-export function connectionOptions(props: Props): ResolveConnectionOptions {
-  return {
-    connection: props.connection as ConnectionInput | undefined,
-    config: stackConnectionConfig(),
-    env: process.env,
-  };
+/** The clients and settings of a host's resources, by each resource's `connection` input. */
+export interface Connections {
+  /** Resource `connection` input first, then the provider's settings, then the environment and PE's client tools. */
+  options(props: Props): ResolveConnectionOptions;
+  settings(props: Props): ConnectionSettings;
+  codeManagerSettings(props: Props): ConnectionSettings;
+  orchestrator(props: Props): OrchestratorClient;
+  codeManager(props: Props): CodeManagerClient;
 }
 
-/** Warnings of a client (e.g. TLS verification off) go to the engine's diagnostics. */
-export const engineLogger = { warn: (message: string) => void logToEngine(message, { severity: "warning" }) };
+const byHost = new WeakMap<Host, Connections>();
 
 /**
  * One client per distinct connection, for the life of the provider process: its keep-alive connections serve
  * every check, create and read of the run instead of a TLS handshake each. (The engine ends the process.)
  */
-export function clientCache<C>(make: (props: Props) => C): (props: Props) => C {
-  const clients = new Map<string, C>();
-  return (props) => {
-    const key = canonicalJson([props.connection, stackConnectionConfig()]);
-    let client = clients.get(key);
-    if (!client) {
-      client = make(props);
-      clients.set(key, client);
-    }
-    return client;
+export function connections(host: Host): Connections {
+  let found = byHost.get(host);
+  if (found) return found;
+  // Warnings of a client (e.g. TLS verification off) go to the engine's diagnostics.
+  const logger = { warn: (message: string) => void host.log(message, { severity: "warning" }) };
+  const options = (props: Props): ResolveConnectionOptions => ({
+    connection: props.connection as ConnectionInput | undefined,
+    config: host.providerConfig(),
+    env: process.env,
+  });
+  const cache = <C>(make: (props: Props) => C) => {
+    const clients = new Map<string, C>();
+    return (props: Props): C => {
+      const key = canonicalJson([props.connection, host.providerConfig()]);
+      let client = clients.get(key);
+      if (!client) {
+        client = make(props);
+        clients.set(key, client);
+      }
+      return client;
+    };
   };
+  const settings = (props: Props) => resolveConnectionSettings(options(props));
+  const codeManagerSettings = (props: Props) => resolveCodeManagerSettings(options(props));
+  found = {
+    options,
+    settings,
+    codeManagerSettings,
+    orchestrator: cache((props) => new OrchestratorClient(settings(props), { logger })),
+    codeManager: cache((props) => new CodeManagerClient(codeManagerSettings(props), { logger })),
+  };
+  byHost.set(host, found);
+  return found;
 }

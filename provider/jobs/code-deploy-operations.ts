@@ -1,48 +1,38 @@
 import { randomUUID } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
 import {
   baselineSince,
   type CodeDeployEnvironments,
   type CodeDeployProgress,
   CodeDeployWaitError,
-  CodeManagerClient,
+  type CodeManagerClient,
   deployCode,
   type EnvironmentCodeDeploy,
   environmentsFromStatus,
   followCodeDeploy,
   OrchestratorError,
-  resolveCodeManagerSettings,
 } from "../pe";
-import { clientCache, connectionOptions, engineLogger } from "./client-cache";
-import { type CodeDeployOutputs, idOf, outputsOf } from "../jobs/code-deploy-outputs";
-import { EngineCancelled, engineCancelled } from "./engine-cancel";
-import { logToEngine } from "../engine/engine-log";
-import { StatusLine } from "../engine/status-line";
-import { exitWithEngine } from "../engine/exit-with-engine";
-import { readInFlight, removeInFlight, writeInFlight } from "../recovery/in-flight-journal";
-import { type CodeDeployInputs, codeDeployInputsSchema } from "../jobs/input-schemas";
-import { JobFailedError } from "../jobs/job-failed-error";
+import { readInFlight, removeInFlight, settleInFlight, writeInFlight } from "../recovery/in-flight-journal";
 import { hashInputs } from "../recovery/job-marker";
-import { changedInputs, checkConnection, settleInFlight, userInputs } from "./job-resource-provider";
-import { validateInputs } from "../jobs/validate-inputs";
-
-type Props = Record<string, unknown>;
+import { connections } from "./client-cache";
+import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
+import { EngineCancelled, type Host, type Props } from "./host";
+import { type CodeDeployInputs, codeDeployInputsSchema } from "./input-schemas";
+import { JobFailedError } from "./job-failed-error";
+import { CANCEL_READ_MS, checkConnection, type ResourceOperations } from "./job-operations";
+import { changedInputs, userInputs } from "./resource-props";
+import { StatusLine } from "./status-line";
+import { validateInputs } from "./validate-inputs";
 
 const TYPE = "CodeDeploy";
 /** Inputs that change what is deployed: a change replaces the resource (a new code deploy). */
 const REPLACE_KEYS = ["environments", "deployAll", "expectedSignature", "triggers"] as const;
 
-const clientFor = clientCache(
-  (props) =>
-    new CodeManagerClient(resolveCodeManagerSettings(connectionOptions(props)), { logger: engineLogger }),
-);
-
 /**
  * The resource's status line: each environment's latest known status (from `/deploys/status`, read every few
  * seconds) and the time since the deploy started, which moves every 2 s with no request.
  */
-function progressStatus(urn: string | undefined, what: string) {
-  const line = new StatusLine(urn);
+function progressStatus(host: Host, urn: string | undefined, what: string) {
+  const line = new StatusLine((message) => host.log(message, { urn, ephemeral: true }));
   let origin = Date.now();
   let environments: CodeDeployProgress["environments"] = {};
   const render = () => {
@@ -111,12 +101,6 @@ function checkOutcome(
   }
 }
 
-/** How long a cancelled wait may spend reading where the deploys stand: the engine is waiting on us. */
-const CANCEL_READ_MS = 800;
-
-/** The engine's Cancel (Ctrl-C, SIGTERM) ends every wait; so does the engine's death (the process exits). */
-const waitSignal = () => AbortSignal.any([engineCancelled(), exitWithEngine()]);
-
 /**
  * After the engine's Cancel: where the deploys stand (read once, briefly), as `deploying` outputs, so that the
  * next `up` waits for them. Code Manager cannot stop a deploy: they go on.
@@ -158,11 +142,16 @@ function cancelledError(outputs: CodeDeployOutputs, props: Props): JobFailedErro
 }
 
 /**
- * The dynamic provider of `CodeDeploy` (Code Manager is no job API, so it does not go through JobKind). `check`
+ * The operations of `CodeDeploy` (Code Manager is no job API, so it does not go through JobKind). `check`
  * validates before any request; `create` deploys and waits; `read` reports what `/deploys/status` says of the
- * environments; `update` and `delete` make no API call (deployed code is undone by deploying other code).
+ * environments; `update` and `delete` make no API call (deployed code is undone by deploying other code). A
+ * cancelled wait reads where the deploys stand for at most CANCEL_READ_MS.
  */
-export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
+export function codeDeployOperations(host: Host): ResourceOperations {
+  const clients = connections(host);
+  const clientFor = clients.codeManager;
+  // The engine's Cancel (Ctrl-C, SIGTERM) ends every wait; so does the engine's death.
+  const waitSignal = () => host.signal();
   const wait = async (client: CodeManagerClient, inputs: CodeDeployInputs, props: Props, urn?: string) => {
     const timeoutMs = inputs.waitTimeoutSeconds === undefined ? undefined : inputs.waitTimeoutSeconds * 1000;
     const inputsHash = hashInputs(inputs, REPLACE_KEYS);
@@ -177,7 +166,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       const since = baselineSince(previous.startedAt);
       if (environmentsFromStatus(status, names, since).some((e) => e.status !== "unknown")) {
         taken = true;
-        void logToEngine(
+        void host.log(
           `${TYPE}: took the code deploy started by an interrupted run at ${previous.startedAt} instead of deploying again`,
           { urn, severity: "warning" },
         );
@@ -199,7 +188,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       if (urn) writeInFlight({ ...entry, jobId: idOf(outputs) });
     };
     if (urn && !taken) writeInFlight(entry);
-    const status = progressStatus(urn, what);
+    const status = progressStatus(host, urn, what);
     const onProgress = status.onProgress;
     const signal = waitSignal();
     try {
@@ -217,7 +206,7 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
           );
       record(outputsOf(outcome));
       if (outcome.recoveredFromStatus) {
-        void logToEngine(
+        void host.log(
           `${TYPE}: the deploy request's answer was lost (${outcome.recoveredFromStatus}); its outcome was read from /deploys/status`,
           { urn, severity: "warning" },
         );
@@ -254,20 +243,18 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
   };
 
   return {
-    async check(_olds: Props, news: Props) {
+    async check(_urn, _olds, news) {
       const inputs = userInputs(news);
       const { failures, value, hasUnknowns } = validateInputs(codeDeployInputsSchema, inputs);
       if (failures.length === 0 && value && !hasUnknowns) {
-        const failure = await checkConnection(inputs, (props) =>
-          resolveCodeManagerSettings(connectionOptions(props)),
-        );
+        const failure = await checkConnection(inputs, clients.codeManagerSettings);
         if (failure) failures.push(failure);
       }
       return { inputs: news, failures };
     },
 
-    async diff(id: string, olds: Props, news: Props) {
-      settleInFlight(id, news);
+    async diff(urn, id, olds, news) {
+      settleInFlight(urn, id);
       const changed = changedInputs(olds, news);
       const replaces = changed.filter((key) => (REPLACE_KEYS as readonly string[]).includes(key));
       // Recorded while still deploying: `update` waits for the outcome.
@@ -278,17 +265,16 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       };
     },
 
-    async create(props: Props) {
+    async create(urn, props) {
       const inputs = userInputs(props);
       const parsed = codeDeployInputsSchema.parse(inputs);
-      const urn = typeof props.__urn === "string" ? props.__urn : undefined;
       const outputs = outputsOf(await wait(clientFor(inputs), parsed, props, urn));
       const id = idOf(outputs);
       checkOutcome(parsed, outputs, id, props, "failed");
-      return { id, outs: { ...inputs, __urn: urn, ...outputs } };
+      return { id, outs: { ...inputs, ...outputs } };
     },
 
-    async read(id: string, props: Props) {
+    async read(_urn, id, props) {
       const inputs = userInputs(props);
       const stored = props.deploys as EnvironmentCodeDeploy[] | undefined;
       const names = stored?.map((d) => d.environment) ?? (inputs.environments as string[] | undefined) ?? [];
@@ -316,11 +302,11 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
         finishedAt: (props.finishedAt as string | null) ?? undefined,
         durationSeconds: (props.durationSeconds as number | null) ?? undefined,
       });
-      return { id, props: { ...inputs, __urn: props.__urn, ...outputs } };
+      return { id, props: { ...inputs, ...outputs } };
     },
 
-    async update(id: string, olds: Props, news: Props) {
-      settleInFlight(id, news);
+    async update(urn, id, olds, news) {
+      settleInFlight(urn, id);
       const inputs = userInputs(news);
       const parsed = codeDeployInputsSchema.parse(inputs);
       let outputs = {
@@ -334,10 +320,9 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
       if (outputs.state === "deploying") {
         // Recorded before it ended: follow the deploy now and record how it ended.
         const names = outputs.deploys.map((d) => d.environment);
-        const urn = typeof news.__urn === "string" ? news.__urn : undefined;
         const client = clientFor(inputs);
         const signal = waitSignal();
-        const status = progressStatus(urn, names.join(", "));
+        const status = progressStatus(host, urn, names.join(", "));
         const outcome = await followCodeDeploy(client, names, baselineSince(outputs.startedAt), {
           startedAt: outputs.startedAt,
           timeoutMs: parsed.waitTimeoutSeconds === undefined ? undefined : parsed.waitTimeoutSeconds * 1000,
@@ -354,11 +339,11 @@ export function codeDeployProvider(): pulumi.dynamic.ResourceProvider {
         outputs = outputsOf(outcome);
       }
       checkOutcome(parsed, outputs, id, news, "had failed");
-      return { outs: { ...inputs, __urn: news.__urn, ...outputs } };
+      return { outs: { ...inputs, ...outputs } };
     },
 
-    async delete(id: string, props: Props) {
-      settleInFlight(id, props);
+    async delete(urn, id) {
+      settleInFlight(urn, id);
       // Nothing to undo: deployed code is replaced by deploying other code.
     },
   };

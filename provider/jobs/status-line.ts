@@ -1,5 +1,3 @@
-import { logToEngine } from "./engine-log";
-
 /** How often a shown line is rendered again while nothing else changes: its elapsed time keeps moving. */
 const REFRESH_MS = 2_000;
 /**
@@ -24,7 +22,8 @@ export class StatusLine {
   private readonly timer: NodeJS.Timeout;
   private readonly start: NodeJS.Timeout;
 
-  constructor(private readonly urn: string | undefined) {
+  /** `send` shows one message on the resource's row (an ephemeral log line through the engine). */
+  constructor(private readonly sendToEngine: (message: string) => Promise<void>) {
     this.timer = setInterval(() => {
       if (this.render) this.send(this.render());
     }, REFRESH_MS);
@@ -56,7 +55,7 @@ export class StatusLine {
       return;
     }
     this.sending = true;
-    void logToEngine(message, { urn: this.urn, ephemeral: true }).then(() => {
+    void this.sendToEngine(message).then(() => {
       this.sending = false;
       const next = this.queued;
       this.queued = undefined;

@@ -1,10 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { CheckFailure } from "./job-kind";
 
+/**
+ * How the engine sends a value it does not know yet (a computed output in preview), to dynamic providers and
+ * plugins alike: the SDK's `pulumi.runtime.unknownValue` (a test holds the two equal).
+ */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** Whether a value is, or holds, a value the engine does not know yet (preview of a computed output). */
 function holdsUnknown(value: unknown): boolean {
-  if (value === pulumi.runtime.unknownValue) return true;
+  if (value === UNKNOWN_VALUE) return true;
   if (Array.isArray(value)) return value.some(holdsUnknown);
   if (value && typeof value === "object") return Object.values(value).some(holdsUnknown);
   return false;

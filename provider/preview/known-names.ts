@@ -1,6 +1,6 @@
 import { environmentRowsSchema, type OrchestratorClient, OrchestratorError, queryPuppetDb } from "../pe";
 import { didYouMean } from "./did-you-mean";
-import { lookupOnce } from "./lookup-cache";
+import { lookupOnce } from "../pe/lookup-cache";
 
 /**
  * Environment names the services know: PuppetDB's environments entity (every environment a node has used).

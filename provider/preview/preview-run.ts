@@ -1,5 +1,4 @@
 import type { OrchestratorClient } from "../pe";
-import { logToEngine } from "../engine/engine-log";
 import type { CheckFailure, JobKind } from "../jobs/job-kind";
 import type { CommonJobOutputs } from "../jobs/job-outputs";
 import { disconnectedNodes, TargetLookupError } from "./resolve-targets";
@@ -26,12 +25,13 @@ export async function previewRun<
   kind: JobKind<I, O>,
   client: OrchestratorClient,
   inputs: I,
-  urn: string | undefined,
+  /** shows a message on the resource's row */
+  log: (message: string, severity: "info" | "warning") => Promise<void>,
   /** hides what must not be shown (the values of secret params, which plan targets come from) */
   hide: (message: string) => string = (message) => message,
 ): Promise<CheckFailure[]> {
   const say = (message: string, severity: "info" | "warning") =>
-    logToEngine(hide(message), { urn, severity }).catch(() => undefined);
+    log(hide(message), severity).catch(() => undefined);
   try {
     const run = await kind.describeRun?.(client, inputs);
     if (!run) return [];

@@ -7,7 +7,7 @@ import {
   queryPuppetDb,
 } from "../pe";
 import { classifierRuleToQuery } from "./classifier-rule-query";
-import { hasLookup, lookupOnce, storeLookup } from "./lookup-cache";
+import { hasLookup, lookupOnce, storeLookup } from "../pe/lookup-cache";
 
 /** A job's scope as the resources take it; none of them set = the whole environment. */
 export interface TargetScope {

@@ -57,3 +57,12 @@ export function writeInFlight(entry: InFlightEntry, dir = journalDir()): void {
 export function removeInFlight(urn: string, dir = journalDir()): void {
   fs.rmSync(entryFile(urn, dir), { force: true });
 }
+
+/**
+ * The engine calls diff, update or delete only for a resource it has in state: if the journal still names this
+ * job, the create that started it was recorded, and the entry can go. Until then a crash that lost the create's
+ * answer (the engine died, the provider finished the wait) is recovered by the next create.
+ */
+export function settleInFlight(urn: string | undefined, id: string): void {
+  if (urn !== undefined && readInFlight(urn)?.jobId === id) removeInFlight(urn);
+}

@@ -4,7 +4,7 @@ import {
   latestNodeRunDurations,
   type OrchestratorClient,
 } from "../pe";
-import { lookupOnce } from "../preview/lookup-cache";
+import { lookupOnce } from "../pe/lookup-cache";
 
 /** One page of the fleet's latest reports (~100 KB): all of most PE installations in one request. */
 const FLEET_PAGE = 1000;

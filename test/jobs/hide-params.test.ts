@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { hideParams } from "../../provider/dynamic/job-resource-provider";
+import { hideParams } from "../../provider/jobs/resource-props";
 
 describe("hideParams: the values of secret params never reach an error message", () => {
   const message =
