@@ -5,23 +5,23 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Auth } from "./auth";
-import { serverCredentials } from "./certificates";
+import { Auth } from "./http/auth";
+import { serverCredentials } from "./http/certificates";
 import { CodeDeployStore } from "./code-manager/code-deploy-store";
 import { CODE_MANAGER_API } from "./code-manager/code-manager-routes";
 import { ControlRepo } from "./code-manager/control-repo";
-import { defaultWorld } from "./default-world";
-import { FaultInjector } from "./fault-injector";
-import type { EmulatorState } from "./handler-types";
-import { JobStore } from "./job-store";
-import { loadWorld } from "./load-world";
-import { createRequestListener, type RequestLogEntry } from "./request-listener";
-import type { Faults, FaultsInput, World, WorldInput } from "./world-schema";
+import { defaultWorld } from "./world/default-world";
+import { FaultInjector } from "./http/fault-injector";
+import type { EmulatorState } from "./http/handler-types";
+import { JobStore } from "./jobs/job-store";
+import { loadWorld } from "./world/load-world";
+import { createRequestListener, type RequestLogEntry } from "./http/request-listener";
+import type { Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
 
-export { defaultWorld } from "./default-world";
-export { loadWorld } from "./load-world";
-export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world-schema";
-export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world-schema";
+export { defaultWorld } from "./world/default-world";
+export { loadWorld } from "./world/load-world";
+export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
+export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world/world-schema";
 
 /** The largest time scale: a 30 s Puppet run takes 30 µs. `--time-scale max` selects it. */
 export const MAX_TIME_SCALE = 1_000_000;

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { ApiError } from "./api-error";
-import { matchesAny } from "./glob";
-import type { World, WorldUser } from "./world-schema";
+import { matchesAny } from "../world/glob";
+import type { World, WorldUser } from "../world/world-schema";
 
 /** An authenticated caller. */
 export interface Caller {

@@ -4,7 +4,7 @@ import {
   type Faults,
   type FaultsInput,
   FaultsSchema,
-} from "./world-schema";
+} from "../world/world-schema";
 
 /** What the faults decided for one request. */
 export interface FaultPlan {

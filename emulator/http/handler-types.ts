@@ -1,9 +1,9 @@
 import type { Auth, Caller } from "./auth";
-import type { CodeDeployStore } from "./code-manager/code-deploy-store";
-import type { ControlRepo } from "./code-manager/control-repo";
-import type { JobStore } from "./job-store";
-import type { ViewContext } from "./job-views";
-import type { EventsFault, World, WorldNode } from "./world-schema";
+import type { CodeDeployStore } from "../code-manager/code-deploy-store";
+import type { ControlRepo } from "../code-manager/control-repo";
+import type { JobStore } from "../jobs/job-store";
+import type { ViewContext } from "../jobs/job-views";
+import type { EventsFault, World, WorldNode } from "../world/world-schema";
 
 /** What every handler shares: the world, the job store and the time scale. */
 export interface EmulatorState {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, orchestratorKind, validationError } from "./api-error";
-import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "./code-manager/code-manager-routes";
+import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "../code-manager/code-manager-routes";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
 import { serviceRoutes } from "./service-routes";

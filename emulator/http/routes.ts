@@ -1,9 +1,9 @@
-import { deploy, planRun, runTask, stopJob, stopPlan } from "./commands";
+import { deploy, planRun, runTask, stopJob, stopPlan } from "../jobs/commands";
 import type { Handler } from "./handler-types";
-import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "./job-queries";
-import { getInventoryNode, listInventory, postInventory } from "./inventory-queries";
-import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "./plan-queries";
-import { getTask, listTasks } from "./task-queries";
+import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "../jobs/job-queries";
+import { getInventoryNode, listInventory, postInventory } from "../nodes/inventory-queries";
+import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "../plans/plan-queries";
+import { getTask, listTasks } from "../tasks/task-queries";
 
 /** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
 export const routes: Array<[string, RegExp, Handler]> = [

@@ -1,6 +1,6 @@
-import { getNodeGroup } from "./classifier-queries";
+import { getNodeGroup } from "../nodes/classifier-queries";
 import type { Handler } from "./handler-types";
-import { queryPuppetDb } from "./puppetdb-queries";
+import { queryPuppetDb } from "../nodes/puppetdb-queries";
 import { routes } from "./routes";
 
 /**

@@ -5,24 +5,24 @@ import {
   unknownEnvironment,
   unknownJob,
   validationError,
-} from "./api-error";
-import { may } from "./auth";
-import { checkParams } from "./check-params";
-import { fillTemplate } from "./fill-template";
-import { matchesAny } from "./glob";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
+} from "../http/api-error";
+import { may } from "../http/auth";
+import { checkParams } from "../world/check-params";
+import { fillTemplate } from "../world/fill-template";
+import { matchesAny } from "../world/glob";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 import type { NodeOutcome } from "./job-record";
-import { parseBody } from "./parse-body";
-import { planSteps } from "./plan-steps";
-import { targetNames } from "../puppet-type/puppet-type";
+import { parseBody } from "../http/parse-body";
+import { planSteps } from "../plans/plan-steps";
+import { targetNames } from "../../puppet-type/puppet-type";
 import {
   DeployBodySchema,
   PlanRunBodySchema,
   StopBodySchema,
   StopPlanBodySchema,
   TaskBodySchema,
-} from "./request-schemas";
-import { resolveTargets } from "./resolve-targets";
+} from "../http/request-schemas";
+import { resolveTargets } from "../nodes/resolve-targets";
 import { msOf, plannedRun, TASK_CONCURRENCY } from "./planned-run";
 import { type PlannedRun, placeNodes } from "./schedule-nodes";
 

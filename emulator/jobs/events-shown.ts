@@ -1,5 +1,5 @@
-import { ApiError, orchestratorKind } from "./api-error";
-import type { EventsFault } from "./world-schema";
+import { ApiError, orchestratorKind } from "../http/api-error";
+import type { EventsFault } from "../world/world-schema";
 
 /** Events before `at` ms (or at it too, with `inclusive`) in a timeline sorted by time. */
 function countBefore(times: ArrayLike<number>, at: number, inclusive: boolean): number {

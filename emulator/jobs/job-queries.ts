@@ -1,9 +1,9 @@
-import { unknownJob, validationError } from "./api-error";
+import { unknownJob, validationError } from "../http/api-error";
 import { eventsShown } from "./events-shown";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 import type { JobProgress } from "./job-progress";
 import { renderJob, renderJobEvent, renderNode } from "./job-views";
-import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "./paging";
+import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "../http/paging";
 import { iso } from "./time-format";
 
 function findJob(state: EmulatorState, ctx: RequestContext): JobProgress {

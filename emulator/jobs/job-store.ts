@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatZodError } from "./format-zod-error";
+import { formatZodError } from "../world/format-zod-error";
 import { eventsReserved, JobProgress } from "./job-progress";
 import { type JobRecord, type PlanJobRecord, type StateFile, StateFileSchema } from "./job-record";
-import { PlanJobProgress, planEventsReserved } from "./plan-job-progress";
-import { stepJobRecord } from "./plan-steps";
+import { PlanJobProgress, planEventsReserved } from "../plans/plan-job-progress";
+import { stepJobRecord } from "../plans/plan-steps";
 import { TASK_CONCURRENCY } from "./planned-run";
 import { placeNodes } from "./schedule-nodes";
 

@@ -1,4 +1,4 @@
-import type { EmulatorState } from "./handler-types";
+import type { EmulatorState } from "../http/handler-types";
 import type { PlannedRun } from "./job-record";
 
 /** PE's task_concurrency default: task jobs (and plan steps) run at most this many nodes at once. */

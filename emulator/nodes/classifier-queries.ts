@@ -1,6 +1,6 @@
-import { ApiError } from "./api-error";
-import { mayView } from "./auth";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
+import { ApiError } from "../http/api-error";
+import { mayView } from "../http/auth";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 
 const ALL_NODES = "00000000-0000-4000-8000-000000000000";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { ApiError, orchestratorKind } from "./api-error";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
-import { parseBody } from "./parse-body";
+import { ApiError, orchestratorKind } from "../http/api-error";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
+import { parseBody } from "../http/parse-body";
 
 const inventoryRequestSchema = z.strictObject({ nodes: z.array(z.string()) });
 

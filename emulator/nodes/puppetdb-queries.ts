@@ -1,6 +1,6 @@
-import { ApiError } from "./api-error";
-import { mayView } from "./auth";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
+import { ApiError } from "../http/api-error";
+import { mayView } from "../http/auth";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 import { queryFilter, RuleError } from "./node-rules";
 import { latestReports } from "./report-queries";
 

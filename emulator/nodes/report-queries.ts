@@ -1,4 +1,4 @@
-import type { EmulatorState } from "./handler-types";
+import type { EmulatorState } from "../http/handler-types";
 
 /** The nodes' last scheduled agent run ended this long before the emulator's process started (PuppetDB
  * timestamps, ms precision). */

@@ -1,8 +1,8 @@
-import type { JobProgress } from "./job-progress";
-import type { JobNode, PlanJobRecord } from "./job-record";
+import type { JobProgress } from "../jobs/job-progress";
+import type { JobNode, PlanJobRecord } from "../jobs/job-record";
 import { actionNoun, type BoltResult, stepOk, stepResults } from "./plan-steps";
-import { TASK_CONCURRENCY } from "./planned-run";
-import { placeNodes } from "./schedule-nodes";
+import { TASK_CONCURRENCY } from "../jobs/planned-run";
+import { placeNodes } from "../jobs/schedule-nodes";
 
 export type PlanJobState = "pending" | "running" | "success" | "failure";
 export interface PlanEvent {

@@ -1,10 +1,10 @@
-import { fillTemplate } from "./fill-template";
-import { matchesAny } from "./glob";
-import type { EmulatorState } from "./handler-types";
-import type { JobNode, JobRecord, PlannedRun, PlanJobRecord, PlanStepRecord } from "./job-record";
-import { plannedRun } from "./planned-run";
-import { targetNames } from "../puppet-type/puppet-type";
-import type { WorldPlan, WorldPlanStep } from "./world-schema";
+import { fillTemplate } from "../world/fill-template";
+import { matchesAny } from "../world/glob";
+import type { EmulatorState } from "../http/handler-types";
+import type { JobNode, JobRecord, PlannedRun, PlanJobRecord, PlanStepRecord } from "../jobs/job-record";
+import { plannedRun } from "../jobs/planned-run";
+import { targetNames } from "../../puppet-type/puppet-type";
+import type { WorldPlan, WorldPlanStep } from "../world/world-schema";
 
 /** Bolt's name of a step's action in Results and in the plan's `*_start` events. */
 export const actionNoun = (step: Pick<PlanStepRecord, "action">) =>

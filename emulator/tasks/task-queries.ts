@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { ApiError, orchestratorKind, validationError } from "./api-error";
-import { may } from "./auth";
-import type { EmulatorState, Handled, RequestContext } from "./handler-types";
-import { environmentOf } from "./plan-queries";
-import type { WorldTask } from "./world-schema";
+import { ApiError, orchestratorKind, validationError } from "../http/api-error";
+import { may } from "../http/auth";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
+import { environmentOf } from "../plans/plan-queries";
+import type { WorldTask } from "../world/world-schema";
 
 const tasksIn = (state: EmulatorState, env: string) =>
   state.world.tasks.filter((t) => t.environments.length === 0 || t.environments.includes(env));

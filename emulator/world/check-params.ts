@@ -1,4 +1,4 @@
-import { isOptionalType, matchesPuppetType } from "../puppet-type/puppet-type";
+import { isOptionalType, matchesPuppetType } from "../../puppet-type/puppet-type";
 
 /** A declared plan or task parameter: plans say `default_value`, task metadata says `default`. */
 interface Declared {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import { EVENTS_MODES, type WorldInput } from "../../emulator/world-schema";
+import { EVENTS_MODES, type WorldInput } from "../../emulator/world/world-schema";
 import {
   type Clock,
   DEFAULT_POLL_POLICY,

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
-import type { WorldInput } from "../../emulator/world-schema";
+import type { WorldInput } from "../../emulator/world/world-schema";
 import { type OrchestratorClient, type WaitOptions, waitForJob } from "../../provider/client";
 import { clientFor, startTestEmulator, testWorld } from "./support/emulator";
 

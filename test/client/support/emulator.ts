@@ -1,5 +1,5 @@
 import { defaultWorld, type Emulator, type EmulatorOptions, startEmulator } from "../../../emulator";
-import type { WorldInput } from "../../../emulator/world-schema";
+import type { WorldInput } from "../../../emulator/world/world-schema";
 import { type ClientOptions, type Logger, OrchestratorClient } from "../../../provider/client";
 import {
   type ConnectionInput,

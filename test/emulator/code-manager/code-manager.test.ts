@@ -3,8 +3,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
-import { call, finishedPlanJob, quietEmulator, waitFor } from "./helpers";
+import type { Emulator } from "../../../emulator";
+import { call, finishedPlanJob, quietEmulator, waitFor } from "../helpers";
 
 const CM = "/code-manager/v1";
 const PRODUCTION = "482f8d3adc76b5197306c5d4c8aa32aa8315694b";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as https from "node:https";
-import type { Emulator } from "../../emulator";
-import { call, quietEmulator } from "./helpers";
+import type { Emulator } from "../../../emulator";
+import { call, quietEmulator } from "../helpers";
 
 describe("emulator fault knobs", () => {
   let emu: Emulator;

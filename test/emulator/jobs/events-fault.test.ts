@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
-import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "./helpers";
+import type { Emulator } from "../../../emulator";
+import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "../helpers";
 
 // The events knob (`faults.events`): what the events endpoints serve when a server lags, truncates or loses
 // events. Each mode is checked on a finished deploy and a finished plan, and `ahead` on a running one.

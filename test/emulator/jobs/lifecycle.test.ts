@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../emulator";
-import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "./helpers";
+import type { Emulator } from "../../../emulator";
+import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "../helpers";
 
 const deploy = async (emu: Emulator, body: unknown): Promise<string> => {
   const r = await call(emu, "POST", "/command/deploy", { body });

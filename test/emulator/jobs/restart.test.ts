@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { call, finishedJob, finishedPlanJob, quietEmulator } from "./helpers";
+import { call, finishedJob, finishedPlanJob, quietEmulator } from "../helpers";
 
 describe("emulator restart with --state-dir", () => {
   it("keeps history, ends interrupted jobs failed/failure, continues id counters, keeps CA and token", async () => {

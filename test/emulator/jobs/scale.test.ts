@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { MAX_TIME_SCALE, type WorldInput } from "../../emulator";
-import { call, finishedJob, quietEmulator } from "./helpers";
+import { MAX_TIME_SCALE, type WorldInput } from "../../../emulator";
+import { call, finishedJob, quietEmulator } from "../helpers";
 
 describe("emulator at scale", () => {
   it("a 10,000-node deploy finishes quickly at the maximum time scale, with cheap node pages", async () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../emulator";
-import { call, quietEmulator } from "./helpers";
+import type { Emulator } from "../../../emulator";
+import { call, quietEmulator } from "../helpers";
 
 const WEB_GROUP = "11111111-1111-4111-8111-111111111111";
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { defaultWorld, type Emulator, type WorldInput } from "../../emulator";
-import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "./helpers";
+import { defaultWorld, type Emulator, type WorldInput } from "../../../emulator";
+import { call, finishedJob, finishedPlanJob, quietEmulator, waitFor } from "../helpers";
 
 // What PE documents about plans that run steps (orchestrator-api.md §3.6, §4.1, §5.2, §5.5, gotchas 16, 24):
 // each step is a task job with `options.plan_job` (an integer) and an empty environment name; the plan job's

@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { defaultWorld, loadWorld } from "../../emulator";
-import { matchesPuppetType } from "../../puppet-type/puppet-type";
-import { call, finishedJob, quietEmulator } from "./helpers";
+import { defaultWorld, loadWorld } from "../../../emulator";
+import { matchesPuppetType } from "../../../puppet-type/puppet-type";
+import { call, finishedJob, quietEmulator } from "../helpers";
 
 describe("emulator world files", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-world-"));
