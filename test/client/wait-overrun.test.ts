@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../emulator";
-import type { WorldInput } from "../../emulator/world/world-schema";
+import type { Emulator, WorldInput } from "../../emulator";
 import { type OrchestratorClient, type WaitOptions, waitForJob } from "../../provider/client";
 import { clientFor, startTestEmulator, testWorld } from "./support/emulator";
 

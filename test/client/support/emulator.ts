@@ -1,5 +1,10 @@
-import { defaultWorld, type Emulator, type EmulatorOptions, startEmulator } from "../../../emulator";
-import type { WorldInput } from "../../../emulator/world/world-schema";
+import {
+  defaultWorld,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+  type WorldInput,
+} from "../../../emulator";
 import { type ClientOptions, type Logger, OrchestratorClient } from "../../../provider/client";
 import {
   type ConnectionInput,
