@@ -1,6 +1,6 @@
 import type { JobProgress } from "../jobs/job-progress";
 import type { JobNode, PlanJobRecord } from "../jobs/job-record";
-import { actionNoun, type BoltResult, stepOk, stepResults } from "./plan-steps";
+import { actionNoun, type BoltResult, stepOk, stepResults } from "./step-results";
 import { TASK_CONCURRENCY } from "../jobs/planned-run";
 import { placeNodes } from "../jobs/schedule-nodes";
 
