@@ -15,6 +15,7 @@ import { FaultInjector } from "./http/fault-injector";
 import type { EmulatorState } from "./http/handler-types";
 import { JobStore } from "./jobs/job-store";
 import { loadWorld } from "./world/load-world";
+import { planJobFactory } from "./plans/step-jobs";
 import { createRequestListener, type RequestLogEntry } from "./http/request-listener";
 import type { Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
 
@@ -85,7 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pe-orchestrator-emulator-"));
   fs.mkdirSync(stateDir, { recursive: true });
   const adminToken = adminTokenIn(stateDir);
-  const store = JobStore.load(stateDir);
+  const store = JobStore.load(stateDir, planJobFactory);
   const state: EmulatorState = {
     world,
     store,

@@ -3,12 +3,13 @@ import type { CodeDeployStore } from "../code-manager/code-deploy-store";
 import type { ControlRepo } from "../code-manager/control-repo";
 import type { JobStore } from "../jobs/job-store";
 import type { ViewContext } from "../jobs/job-views";
+import type { PlanJobProgress } from "../plans/plan-job-progress";
 import type { EventsFault, World, WorldNode } from "../world/world-schema";
 
 /** What every handler shares: the world, the job store and the time scale. */
 export interface EmulatorState {
   world: World;
-  store: JobStore;
+  store: JobStore<PlanJobProgress>;
   /** World nodes by certname. */
   nodes: Map<string, WorldNode>;
   auth: Auth;

@@ -23,8 +23,8 @@ import {
   TaskBodySchema,
 } from "../http/request-schemas";
 import { resolveTargets } from "../nodes/resolve-targets";
-import { msOf, plannedRun, TASK_CONCURRENCY } from "./planned-run";
-import { type PlannedRun, placeNodes } from "./schedule-nodes";
+import { msOf, plannedRun } from "./planned-run";
+import { type PlannedRun, placeNodes, TASK_CONCURRENCY } from "./schedule-nodes";
 
 /** Real ms until the environment's code deploys (queued or running) end: PE holds jobs and plans until then. */
 const codeDeployWait = (state: EmulatorState, environment: string, now: number) =>

@@ -3,34 +3,58 @@ import * as path from "node:path";
 import { formatZodError } from "../world/format-zod-error";
 import { eventsReserved, JobProgress } from "./job-progress";
 import { type JobRecord, type PlanJobRecord, type StateFile, StateFileSchema } from "./job-record";
-import { PlanJobProgress, planEventsReserved } from "../plans/plan-job-progress";
-import { stepJobRecord } from "../plans/plan-steps";
-import { TASK_CONCURRENCY } from "./planned-run";
-import { placeNodes } from "./schedule-nodes";
+
+/** What the store asks of a plan job: enough to start its steps' task jobs and to end it at a restart. */
+export interface StoredPlanJob {
+  readonly record: PlanJobRecord;
+  /** Steps whose task job must exist by `elapsed` ms but does not yet. */
+  dueSteps(elapsed: number): Array<{ index: number; start: number }>;
+  /** Records the task job started for a step. */
+  attach(index: number, jobName: number): void;
+  /** Nothing more will happen: every step that starts has its job and the plan is over. */
+  settled(elapsed: number): boolean;
+  interrupt(at: number, reason: "stop" | "restart"): void;
+}
+
+/**
+ * How the store makes plan jobs and their steps' task jobs. plans/ gives it (plans/step-jobs.ts): the plan
+ * machinery reads the store's jobs, so the store takes it as an argument instead of importing it.
+ */
+export interface PlanJobFactory<P extends StoredPlanJob> {
+  /** A plan job's progress, which follows the task jobs of its steps in `store`. */
+  progress(record: PlanJobRecord, store: JobStore<P>): P;
+  /** Event ids a plan job reserves. */
+  eventsReserved(record: PlanJobRecord): number;
+  /** The task job of step `index`, started `startMs` after its plan job was created. */
+  stepJob(plan: PlanJobRecord, index: number, startMs: number, name: number, eventBase: number): JobRecord;
+}
 
 /**
  * Jobs and plan jobs (two id sequences, like PE) plus the global event id sequence, persisted to
  * `stateDir/state.json` (written atomically, debounced; flushed on stop).
  */
-export class JobStore {
+export class JobStore<P extends StoredPlanJob> {
   readonly jobs = new Map<number, JobProgress>();
-  readonly planJobs = new Map<number, PlanJobProgress>();
+  readonly planJobs = new Map<number, P>();
   /** Moves whenever a job is added or changed: plan jobs recompute their steps then. */
   revision = 0;
   private next = { job: 1, planJob: 1, event: 1 };
   private timer?: NodeJS.Timeout;
   /** Plan jobs whose steps may still start a task job. */
-  private readonly open = new Set<PlanJobProgress>();
+  private readonly open = new Set<P>();
 
-  private constructor(private readonly file?: string) {}
+  private constructor(
+    private readonly plans: PlanJobFactory<P>,
+    private readonly file?: string,
+  ) {}
 
   /**
    * Loads history. Jobs still running when the previous process ended are interrupted at that moment
    * (clean shutdown) or now (crash): jobs end `failed`, plan jobs `failure` (see README).
    */
-  static load(stateDir?: string): JobStore {
+  static load<P extends StoredPlanJob>(stateDir: string | undefined, plans: PlanJobFactory<P>): JobStore<P> {
     const file = stateDir ? path.join(stateDir, "state.json") : undefined;
-    const store = new JobStore(file);
+    const store = new JobStore(plans, file);
     if (!file || !fs.existsSync(file)) return store;
     const parsed = StateFileSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
     if (!parsed.success) throw new Error(`${file}: ${formatZodError(parsed.error)}`);
@@ -39,7 +63,7 @@ export class JobStore {
     store.next = state.next;
     for (const rec of state.jobs) store.jobs.set(rec.name, new JobProgress(rec));
     for (const rec of state.planJobs) {
-      const job = new PlanJobProgress(rec, store);
+      const job = plans.progress(rec, store);
       store.planJobs.set(rec.name, job);
       store.open.add(job);
     }
@@ -64,11 +88,11 @@ export class JobStore {
     return job;
   }
 
-  addPlanJob(build: (name: number, eventBase: number) => PlanJobRecord): PlanJobProgress {
+  addPlanJob(build: (name: number, eventBase: number) => PlanJobRecord): P {
     const rec = build(this.next.planJob, this.next.event);
     this.next.planJob++;
-    this.next.event += planEventsReserved(rec);
-    const job = new PlanJobProgress(rec, this);
+    this.next.event += this.plans.eventsReserved(rec);
+    const job = this.plans.progress(rec, this);
     this.planJobs.set(rec.name, job);
     if (rec.steps.length > 0) this.open.add(job);
     this.changed();
@@ -84,10 +108,8 @@ export class JobStore {
       const elapsed = now - plan.record.createdAt;
       for (let due = plan.dueSteps(elapsed); due.length > 0; due = plan.dueSteps(elapsed)) {
         const { index, start } = due[0];
-        const step = plan.record.steps[index];
-        const nodes = placeNodes(step.runs, TASK_CONCURRENCY);
         const job = this.addJob((name, eventBase) =>
-          stepJobRecord(plan.record, step, nodes, start, name, eventBase),
+          this.plans.stepJob(plan.record, index, start, name, eventBase),
         );
         plan.attach(index, job.record.name);
       }

@@ -1,9 +1,6 @@
 import type { EmulatorState } from "../http/handler-types";
 import type { PlannedRun } from "./job-record";
 
-/** PE's task_concurrency default: task jobs (and plan steps) run at most this many nodes at once. */
-export const TASK_CONCURRENCY = 250;
-
 /** World seconds as real milliseconds at the emulator's time scale. */
 export const msOf = (state: EmulatorState, worldSeconds: number) => (worldSeconds * 1000) / state.timeScale;
 

@@ -2,6 +2,9 @@ import type { JobNode, PlannedRun } from "./job-record";
 
 export type { PlannedRun } from "./job-record";
 
+/** PE's task_concurrency default: task jobs (and plan steps) run at most this many nodes at once. */
+export const TASK_CONCURRENCY = 250;
+
 /** Nodes that error at once (not connected) never take a slot or start a run. */
 const unstarted = (run: PlannedRun) => run.outcome === "errored" && run.runMs === 0;
 

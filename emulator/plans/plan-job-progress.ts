@@ -1,8 +1,7 @@
 import type { JobProgress } from "../jobs/job-progress";
 import type { JobNode, PlanJobRecord } from "../jobs/job-record";
 import { actionNoun, type BoltResult, stepOk, stepResults } from "./step-results";
-import { TASK_CONCURRENCY } from "../jobs/planned-run";
-import { placeNodes } from "../jobs/schedule-nodes";
+import { placeNodes, TASK_CONCURRENCY } from "../jobs/schedule-nodes";
 
 export type PlanJobState = "pending" | "running" | "success" | "failure";
 export interface PlanEvent {

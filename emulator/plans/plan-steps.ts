@@ -1,7 +1,7 @@
 import { fillTemplate } from "../world/fill-template";
 import { matchesAny } from "../world/glob";
 import type { EmulatorState } from "../http/handler-types";
-import type { JobNode, JobRecord, PlannedRun, PlanJobRecord, PlanStepRecord } from "../jobs/job-record";
+import type { PlannedRun, PlanStepRecord } from "../jobs/job-record";
 import { plannedRun } from "../jobs/planned-run";
 import { targetNames } from "../../puppet-type/puppet-type";
 import type { WorldPlan, WorldPlanStep } from "../world/world-schema";
@@ -68,40 +68,4 @@ export function planSteps(
       skipKind: step.skipKind,
     };
   });
-}
-
-/** The task job of a step, started `startMs` after its plan job was created (PE: `options.plan_job`). */
-export function stepJobRecord(
-  plan: PlanJobRecord,
-  step: PlanStepRecord,
-  nodes: JobNode[],
-  startMs: number,
-  name: number,
-  eventBase: number,
-): JobRecord {
-  return {
-    name,
-    type: "task",
-    // Plan-step jobs carry an empty environment name (orchestrator-api.md gotcha 16).
-    environment: "",
-    options: {
-      description: "",
-      transport: "pxp",
-      noop: false,
-      task: step.task,
-      sensitive: [],
-      "scheduled-job-id": null,
-      params: step.params,
-      scope: { nodes: step.runs.map((r) => r.name) },
-      environment: plan.environment,
-      plan_job: plan.name,
-    },
-    owner: plan.owner,
-    userdata: {},
-    description: "",
-    createdAt: plan.createdAt + startMs,
-    eventBase,
-    taskResult: step.value,
-    nodes,
-  };
 }
