@@ -1,7 +1,8 @@
-import { deploy, planRun, runTask, stopJob, stopPlan } from "../jobs/commands";
+import { deploy, runTask, stopJob } from "../jobs/commands";
 import type { Handler } from "./handler-types";
 import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "../jobs/job-queries";
 import { getInventoryNode, listInventory, postInventory } from "../nodes/inventory-queries";
+import { planRun, stopPlan } from "../plans/plan-commands";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "../plans/plan-queries";
 import { getTask, listTasks } from "../tasks/task-queries";
 

@@ -13,28 +13,22 @@ import { matchesAny } from "../world/glob";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 import type { NodeOutcome } from "./job-record";
 import { parseBody } from "../http/parse-body";
-import { planSteps } from "../plans/plan-steps";
-import { targetNames } from "../../puppet-type/puppet-type";
-import {
-  DeployBodySchema,
-  PlanRunBodySchema,
-  StopBodySchema,
-  StopPlanBodySchema,
-  TaskBodySchema,
-} from "../http/request-schemas";
+import { DeployBodySchema, StopBodySchema, TaskBodySchema } from "../http/request-schemas";
 import { resolveTargets } from "../nodes/resolve-targets";
-import { msOf, plannedRun } from "./planned-run";
+import { plannedRun } from "./planned-run";
 import { type PlannedRun, placeNodes, TASK_CONCURRENCY } from "./schedule-nodes";
 
 /** Real ms until the environment's code deploys (queued or running) end: PE holds jobs and plans until then. */
-const codeDeployWait = (state: EmulatorState, environment: string, now: number) =>
+export const codeDeployWait = (state: EmulatorState, environment: string, now: number) =>
   state.codeManager.deploys.busyUntil(environment, now) - now;
 
-function requireEnvironment(state: EmulatorState, environment: string): void {
+/** 404 unknown-environment unless the world has it. */
+export function requireEnvironment(state: EmulatorState, environment: string): void {
   if (!state.world.environments.some((e) => e.name === environment)) throw unknownEnvironment(environment);
 }
 
-function requireNodes(ctx: RequestContext, nodes: string[]): void {
+/** 403 not-permitted naming the nodes the caller may not run on. */
+export function requireNodes(ctx: RequestContext, nodes: string[]): void {
   const denied = nodes.filter((n) => !may(ctx.caller.user, "nodes", n));
   if (denied.length > 0)
     throw notPermitted(
@@ -188,64 +182,8 @@ function createJob(
   return created(ctx, job.record.name);
 }
 
-export function planRun(state: EmulatorState, ctx: RequestContext): Handled {
-  const body = parseBody(PlanRunBodySchema, ctx.body);
-  requireEnvironment(state, body.environment);
-  const plan = state.world.plans.find(
-    (p) =>
-      p.name === body.plan_name && (p.environments.length === 0 || p.environments.includes(body.environment)),
-  );
-  if (!plan)
-    throw new ApiError(
-      404,
-      orchestratorKind("unknown-plan"),
-      `Could not find plan '${body.plan_name}' in environment '${body.environment}'`,
-      { plan_name: body.plan_name, environment: body.environment },
-    );
-  if (!may(ctx.caller.user, "plans", plan.name))
-    throw notPermitted(`User ${ctx.caller.user.login} is not permitted to run plan ${plan.name}`, {
-      plan_name: plan.name,
-    });
-  // Parameters are checked against the plan's metadata at submit time (an emulator choice, see README).
-  const { problems, values } = checkParams(plan.parameters, body.params);
-  for (const [key, p] of Object.entries(plan.parameters))
-    if (key in values && p.type.includes("TargetSpec")) requireNodes(ctx, targetNames(values[key]));
-  if (problems.length > 0)
-    throw validationError(`Plan ${plan.name}: ${problems.join("; ")}`, { plan_name: plan.name, problems });
-  const timeout = body.timeout ?? state.world.settings.defaultPlanTimeout ?? null;
-  const job = state.store.addPlanJob((name, eventBase) => ({
-    name,
-    planName: plan.name,
-    environment: body.environment,
-    options: {
-      description: body.description ?? "",
-      plan_name: plan.name,
-      parameters: body.params,
-      scheduled_job_id: null,
-      environment: body.environment,
-      sensitive: [],
-      ...(body.timeout !== undefined ? { timeout: body.timeout } : {}),
-    },
-    owner: ctx.caller.owner,
-    userdata: body.userdata ?? {},
-    createdAt: ctx.view.now,
-    eventBase,
-    // A plan job sits in `pending` while code deploys to its environment run, as in PE.
-    pendingMs: msOf(state, plan.pendingSeconds) + codeDeployWait(state, body.environment, ctx.view.now),
-    runMs: msOf(state, plan.seconds),
-    timeoutMs: timeout === null ? null : msOf(state, timeout),
-    timeoutSeconds: timeout,
-    messages: plan.messages.map((m) => String(fillTemplate(m, values))),
-    result: fillTemplate(plan.result ?? null, values),
-    ...(plan.error ? { error: plan.error } : {}),
-    steps: planSteps(state, plan, values, body.environment),
-    returnsResults: plan.result === undefined && plan.steps.length > 0,
-    stepJobs: [],
-  }));
-  return { status: 202, body: { name: String(job.record.name) } };
-}
-
-function mayStop(ctx: RequestContext, owner: Record<string, unknown>, name: string): void {
+/** 403 not-permitted unless the caller is a superuser or owns the job. */
+export function mayStop(ctx: RequestContext, owner: Record<string, unknown>, name: string): void {
   const user = ctx.caller.user;
   if (!user.permissions.superuser && owner.login !== user.login)
     throw notPermitted(`User ${user.login} is not permitted to stop job ${name}`, { job: name });
@@ -264,15 +202,4 @@ export function stopJob(state: EmulatorState, ctx: RequestContext): Handled {
     status: 202,
     body: { job: { id: `${ctx.view.apiUrl}/jobs/${name}`, name, nodes: job.nodeStates(elapsed) } },
   };
-}
-
-export function stopPlan(state: EmulatorState, ctx: RequestContext): Handled {
-  const body = parseBody(StopPlanBodySchema, ctx.body);
-  const name = String(body.plan_job);
-  const job = state.store.planJobs.get(Number(name));
-  if (!job) throw unknownJob(name);
-  mayStop(ctx, job.record.owner, name);
-  job.interrupt(ctx.view.now - job.record.createdAt, "stop", ctx.caller.user.login);
-  state.store.changed();
-  return { status: 202, body: { name } };
 }
