@@ -4,7 +4,7 @@ import { ApiError, orchestratorKind, validationError } from "./api-error";
 import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "../code-manager/code-manager-routes";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
-import { serviceRoutes } from "./service-routes";
+import { serviceRoutes } from "./routes";
 
 const API = "/orchestrator/v1";
 const MAX_BODY = 16 * 1024 * 1024;
