@@ -1,3 +1,6 @@
+// The programmatic entry (cli.ts, the tests and the benchmarks use it): startEmulator builds the state from
+// world/, jobs/, plans/ and code-manager/ and serves it through http/. See README.md for the folders.
+
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";

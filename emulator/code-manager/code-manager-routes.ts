@@ -1,3 +1,7 @@
+// code-manager/: Code Manager, served beside the orchestrator. Its routes (this file), its deploys and their
+// state file (code-deploy-store.ts), and the control repo's branches they deploy (control-repo.ts). Imports
+// world/ and http/ only; jobs and plan jobs wait for its deploys through the state.
+
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { ApiError } from "../http/api-error";

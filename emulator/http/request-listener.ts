@@ -1,3 +1,9 @@
+// http/: how a request is served. On top: this listener (faults from fault-injector.ts, authentication, JSON
+// bodies) and routes.ts, the table that imports every folder's handlers; index.ts adds certificates.ts.
+// Beneath: what the handlers import (handler-types.ts: the shared state and the handler contract;
+// api-error.ts, auth.ts, parse-body.ts, request-schemas.ts, paging.ts), which import only world/ and the
+// types of what the state and a request carry.
+
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, orchestratorKind, validationError } from "./api-error";

@@ -1,3 +1,9 @@
+// jobs/: deploy and task jobs. Their records as the state file keeps them (job-record.ts, plan jobs' too),
+// progress derived from the clock (job-progress.ts), each node's run planned and placed on slots
+// (planned-run.ts, schedule-nodes.ts), the store (this file), the API's views and queries, and the commands
+// that create and stop jobs. Imports world/, http/ and nodes/ (a scope's targets). Never plans/: plans build
+// on jobs, and the store takes the plan machinery as an argument (PlanJobFactory).
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatZodError } from "../world/format-zod-error";

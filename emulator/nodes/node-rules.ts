@@ -1,3 +1,8 @@
+// nodes/: the world's nodes as PE's other services show them: PuppetDB queries and reports, classifier node
+// groups, the orchestrator's inventory, and the nodes a command's scope names (resolve-targets.ts). This file
+// evaluates the rules and queries they share. Imports world/ and http/ only (reports read jobs through the
+// state).
+
 /** What rules and queries look at on a node. */
 export interface RuleSubject {
   certname: string;

@@ -1,3 +1,8 @@
+// plans/: plan jobs. Their progress (this file), their steps planned at plan_run (plan-steps.ts), run as task
+// jobs (step-jobs.ts, which index.ts hands to the job store) and read back as Bolt Results (step-results.ts),
+// the API's views and queries, and plan_run / stop_plan (plan-commands.ts). Builds on jobs/; imports world/
+// and http/ too.
+
 import type { JobProgress } from "../jobs/job-progress";
 import type { JobNode, PlanJobRecord } from "../jobs/job-record";
 import { actionNoun, type BoltResult, stepOk, stepResults } from "./step-results";

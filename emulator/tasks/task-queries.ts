@@ -1,3 +1,6 @@
+// tasks/: the task metadata endpoints. Running a task makes a job (jobs/commands.ts). Imports world/, http/
+// and plans/plan-queries.ts for the `environment` parameter that plans and tasks check alike.
+
 import { createHash } from "node:crypto";
 import { ApiError, orchestratorKind, validationError } from "../http/api-error";
 import { may } from "../http/auth";

@@ -1,3 +1,8 @@
+// world/: the world the emulator plays. Its schema (this file), the built-in world (default-world.ts),
+// reading a world file (load-world.ts), and the small helpers over world values: `*` globs, "{{params.x}}"
+// templates, parameters checked against what a plan or task declares, one-line zod messages. Imports nothing
+// else of the emulator (only puppet-type/); every other folder may import it.
+
 import { z } from "zod";
 
 /** A classifier-style rule: ["and"|"or", ...rules], ["not", rule], [op, field, value]; field is "name" or ["fact", ...path]. */
