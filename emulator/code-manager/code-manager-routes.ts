@@ -6,8 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { ApiError } from "../http/api-error";
 import { may } from "../http/auth";
-import { formatZodError } from "../world/format-zod-error";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
+import { formatZodError } from "../world/format-zod-error";
 import { type CodeDeployRecord, deployError, fileSyncOf, statusOf } from "./code-deploy-store";
 
 /** The prefix Code Manager serves under (port 8170 on a real primary; the emulator's own port here). */

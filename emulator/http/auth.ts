@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import { ApiError } from "./api-error";
 import { matchesAny } from "../world/glob";
 import type { World, WorldUser } from "../world/world-schema";
+import { ApiError } from "./api-error";
 
 /** An authenticated caller. */
 export interface Caller {

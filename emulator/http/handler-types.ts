@@ -1,10 +1,10 @@
-import type { Auth, Caller } from "./auth";
 import type { CodeDeployStore } from "../code-manager/code-deploy-store";
 import type { ControlRepo } from "../code-manager/control-repo";
 import type { JobStore } from "../jobs/job-store";
 import type { ViewContext } from "../jobs/job-views";
 import type { PlanJobProgress } from "../plans/plan-job-progress";
 import type { EventsFault, World, WorldNode } from "../world/world-schema";
+import type { Auth, Caller } from "./auth";
 
 /** What every handler shares: the world, the job store and the time scale. */
 export interface EmulatorState {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { validationError } from "./api-error";
 import { formatZodError } from "../world/format-zod-error";
+import { validationError } from "./api-error";
 
 /** Validates a request body; a failure is PE's 400 validation-error naming what is wrong. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {

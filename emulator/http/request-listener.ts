@@ -6,8 +6,8 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ApiError, orchestratorKind, validationError } from "./api-error";
 import { CODE_MANAGER_API, codeManagerKind, codeManagerRoutes } from "../code-manager/code-manager-routes";
+import { ApiError, orchestratorKind, validationError } from "./api-error";
 import type { FaultInjector, FaultPlan } from "./fault-injector";
 import type { EmulatorState, Handled } from "./handler-types";
 import { serviceRoutes } from "./routes";

@@ -1,12 +1,12 @@
 import { deploy, runTask, stopJob } from "../jobs/commands";
-import { getNodeGroup } from "../nodes/classifier-queries";
-import type { Handler } from "./handler-types";
 import { getJob, getJobEvents, getJobNodes, getJobReport, listJobs } from "../jobs/job-queries";
+import { getNodeGroup } from "../nodes/classifier-queries";
 import { getInventoryNode, listInventory, postInventory } from "../nodes/inventory-queries";
 import { queryPuppetDb } from "../nodes/puppetdb-queries";
 import { planRun, stopPlan } from "../plans/plan-commands";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "../plans/plan-queries";
 import { getTask, listTasks } from "../tasks/task-queries";
+import type { Handler } from "./handler-types";
 
 /** The API below /orchestrator/v1: method, path pattern (groups become params), handler. */
 const routes: Array<[string, RegExp, Handler]> = [

@@ -7,14 +7,14 @@ import {
   validationError,
 } from "../http/api-error";
 import { may } from "../http/auth";
-import { checkParams } from "../world/check-params";
-import { fillTemplate } from "../world/fill-template";
-import { matchesAny } from "../world/glob";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
-import type { NodeOutcome } from "./job-record";
 import { parseBody } from "../http/parse-body";
 import { DeployBodySchema, StopBodySchema, TaskBodySchema } from "../http/request-schemas";
 import { resolveTargets } from "../nodes/resolve-targets";
+import { checkParams } from "../world/check-params";
+import { fillTemplate } from "../world/fill-template";
+import { matchesAny } from "../world/glob";
+import type { NodeOutcome } from "./job-record";
 import { plannedRun } from "./planned-run";
 import { type PlannedRun, placeNodes, TASK_CONCURRENCY } from "./schedule-nodes";
 

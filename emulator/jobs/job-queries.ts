@@ -1,9 +1,9 @@
 import { unknownJob, validationError } from "../http/api-error";
-import { eventsShown } from "./events-shown";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
+import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "../http/paging";
+import { eventsShown } from "./events-shown";
 import type { JobProgress } from "./job-progress";
 import { renderJob, renderJobEvent, renderNode } from "./job-views";
-import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "../http/paging";
 import { iso } from "./time-format";
 
 function findJob(state: EmulatorState, ctx: RequestContext): JobProgress {

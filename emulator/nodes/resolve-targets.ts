@@ -1,7 +1,7 @@
 import { ApiError, orchestratorKind, validationError } from "../http/api-error";
-import { matchesRule, queryFilter, RuleError } from "./node-rules";
 import type { Scope } from "../http/request-schemas";
 import type { World } from "../world/world-schema";
+import { matchesRule, queryFilter, RuleError } from "./node-rules";
 
 const emptyTarget = (environment: string, target: string) =>
   new ApiError(

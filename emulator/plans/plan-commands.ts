@@ -1,3 +1,4 @@
+import { targetNames } from "../../puppet-type/puppet-type";
 import { ApiError, notPermitted, orchestratorKind, unknownJob, validationError } from "../http/api-error";
 import { may } from "../http/auth";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
@@ -7,7 +8,6 @@ import { codeDeployWait, mayStop, requireEnvironment, requireNodes } from "../jo
 import { msOf } from "../jobs/planned-run";
 import { checkParams } from "../world/check-params";
 import { fillTemplate } from "../world/fill-template";
-import { targetNames } from "../../puppet-type/puppet-type";
 import { planSteps } from "./plan-steps";
 
 export function planRun(state: EmulatorState, ctx: RequestContext): Handled {

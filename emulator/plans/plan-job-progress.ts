@@ -5,8 +5,8 @@
 
 import type { JobProgress } from "../jobs/job-progress";
 import type { JobNode, PlanJobRecord } from "../jobs/job-record";
-import { actionNoun, type BoltResult, stepOk, stepResults } from "./step-results";
 import { placeNodes, TASK_CONCURRENCY } from "../jobs/schedule-nodes";
+import { actionNoun, type BoltResult, stepOk, stepResults } from "./step-results";
 
 export type PlanJobState = "pending" | "running" | "success" | "failure";
 export interface PlanEvent {

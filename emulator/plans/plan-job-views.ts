@@ -1,6 +1,6 @@
 import { renderJob, type ViewContext } from "../jobs/job-views";
-import type { PlanJobProgress } from "./plan-job-progress";
 import { iso, seconds } from "../jobs/time-format";
+import type { PlanJobProgress } from "./plan-job-progress";
 
 /** GET /plan_jobs/:id and the items of GET /plan_jobs (which may drop `result`). */
 export function renderPlanJob(

@@ -6,12 +6,12 @@ import {
   validationError,
 } from "../http/api-error";
 import { may } from "../http/auth";
-import { eventsShown } from "../jobs/events-shown";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
 import { applyPaging, parseJobId, parsePaging, parseTimestamp } from "../http/paging";
+import { eventsShown } from "../jobs/events-shown";
+import type { WorldPlan } from "../world/world-schema";
 import type { PlanJobProgress } from "./plan-job-progress";
 import { renderPlanEvent, renderPlanJob } from "./plan-job-views";
-import type { WorldPlan } from "../world/world-schema";
 
 function findPlanJob(state: EmulatorState, ctx: RequestContext): PlanJobProgress {
   const job = state.store.planJobs.get(parseJobId(ctx.params[0]));

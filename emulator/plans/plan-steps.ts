@@ -1,9 +1,9 @@
-import { fillTemplate } from "../world/fill-template";
-import { matchesAny } from "../world/glob";
+import { targetNames } from "../../puppet-type/puppet-type";
 import type { EmulatorState } from "../http/handler-types";
 import type { PlannedRun, PlanStepRecord } from "../jobs/job-record";
 import { plannedRun } from "../jobs/planned-run";
-import { targetNames } from "../../puppet-type/puppet-type";
+import { fillTemplate } from "../world/fill-template";
+import { matchesAny } from "../world/glob";
 import type { WorldPlan, WorldPlanStep } from "../world/world-schema";
 import { actionNoun } from "./step-results";
 
