@@ -23,8 +23,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { defaultWorld, type Emulator, startEmulator } from "../emulator";
-import type { WorldInput } from "../emulator/world-schema";
+import { defaultWorld, type Emulator, startEmulator, type WorldInput } from "../emulator";
 import {
   type CallOptions,
   type JobList,

@@ -1,3 +1,6 @@
+// The programmatic entry (cli.ts, the tests and the benchmarks use it): startEmulator builds the state from
+// world/, jobs/, plans/ and code-manager/ and serves it through http/. See README.md for the folders.
+
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -5,23 +8,24 @@ import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Auth } from "./auth";
-import { serverCredentials } from "./certificates";
 import { CodeDeployStore } from "./code-manager/code-deploy-store";
 import { CODE_MANAGER_API } from "./code-manager/code-manager-routes";
 import { ControlRepo } from "./code-manager/control-repo";
-import { defaultWorld } from "./default-world";
-import { FaultInjector } from "./fault-injector";
-import type { EmulatorState } from "./handler-types";
-import { JobStore } from "./job-store";
-import { loadWorld } from "./load-world";
-import { createRequestListener, type RequestLogEntry } from "./request-listener";
-import type { Faults, FaultsInput, World, WorldInput } from "./world-schema";
+import { Auth } from "./http/auth";
+import { serverCredentials } from "./http/certificates";
+import { FaultInjector } from "./http/fault-injector";
+import type { EmulatorState } from "./http/handler-types";
+import { createRequestListener, type RequestLogEntry } from "./http/request-listener";
+import { JobStore } from "./jobs/job-store";
+import { planJobFactory } from "./plans/step-jobs";
+import { defaultWorld } from "./world/default-world";
+import { loadWorld } from "./world/load-world";
+import type { Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
 
-export { defaultWorld } from "./default-world";
-export { loadWorld } from "./load-world";
-export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world-schema";
-export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world-schema";
+export { defaultWorld } from "./world/default-world";
+export { loadWorld } from "./world/load-world";
+export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
+export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world/world-schema";
 
 /** The largest time scale: a 30 s Puppet run takes 30 µs. `--time-scale max` selects it. */
 export const MAX_TIME_SCALE = 1_000_000;
@@ -85,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pe-orchestrator-emulator-"));
   fs.mkdirSync(stateDir, { recursive: true });
   const adminToken = adminTokenIn(stateDir);
-  const store = JobStore.load(stateDir);
+  const store = JobStore.load(stateDir, planJobFactory);
   const state: EmulatorState = {
     world,
     store,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { formatZodError } from "../format-zod-error";
+import { formatZodError } from "../world/format-zod-error";
 
 /** One environment's deploy, fixed when it is queued; its status is derived from the clock. */
 export const CodeDeployRecordSchema = z.object({

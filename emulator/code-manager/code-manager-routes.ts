@@ -1,9 +1,13 @@
+// code-manager/: Code Manager, served beside the orchestrator. Its routes (this file), its deploys and their
+// state file (code-deploy-store.ts), and the control repo's branches they deploy (control-repo.ts). Imports
+// world/ and http/ only; jobs and plan jobs wait for its deploys through the state.
+
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import { ApiError } from "../api-error";
-import { may } from "../auth";
-import { formatZodError } from "../format-zod-error";
-import type { EmulatorState, Handled, RequestContext } from "../handler-types";
+import { ApiError } from "../http/api-error";
+import { may } from "../http/auth";
+import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
+import { formatZodError } from "../world/format-zod-error";
 import { type CodeDeployRecord, deployError, fileSyncOf, statusOf } from "./code-deploy-store";
 
 /** The prefix Code Manager serves under (port 8170 on a real primary; the emulator's own port here). */

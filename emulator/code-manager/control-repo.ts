@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import type { World } from "../world-schema";
+import type { World } from "../world/world-schema";
 
 /**
  * The control repository Code Manager deploys from: branch name = environment name. Branches come from the

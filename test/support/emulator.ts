@@ -1,5 +1,10 @@
-import { defaultWorld, type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
-import type { WorldInput } from "../../emulator/world-schema";
+import {
+  defaultWorld,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+  type WorldInput,
+} from "../../emulator";
 import { type ClientOptions, type Logger, OrchestratorClient } from "../../provider/pe";
 import {
   type ConnectionInput,

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../emulator";
-import { EVENTS_MODES, type WorldInput } from "../../emulator/world-schema";
+import { type Emulator, EVENTS_MODES, type WorldInput } from "../../emulator";
 import {
   type Clock,
   DEFAULT_POLL_POLICY,

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../emulator";
-import type { WorldInput } from "../../emulator/world-schema";
+import type { Emulator, WorldInput } from "../../emulator";
 import { type OrchestratorClient } from "../../provider/pe";
 import { type WaitOptions, waitForJob } from "../../provider/wait";
 import { clientFor, startTestEmulator, testWorld } from "../support/emulator";

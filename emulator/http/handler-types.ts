@@ -1,0 +1,39 @@
+import type { CodeDeployStore } from "../code-manager/code-deploy-store";
+import type { ControlRepo } from "../code-manager/control-repo";
+import type { JobStore } from "../jobs/job-store";
+import type { ViewContext } from "../jobs/job-views";
+import type { PlanJobProgress } from "../plans/plan-job-progress";
+import type { EventsFault, World, WorldNode } from "../world/world-schema";
+import type { Auth, Caller } from "./auth";
+
+/** What every handler shares: the world, the job store and the time scale. */
+export interface EmulatorState {
+  world: World;
+  store: JobStore<PlanJobProgress>;
+  /** World nodes by certname. */
+  nodes: Map<string, WorldNode>;
+  auth: Auth;
+  /** World seconds per real second. */
+  timeScale: number;
+  /** Code Manager: the control repo it deploys from and its deploys. */
+  codeManager: { repo: ControlRepo; deploys: CodeDeployStore };
+}
+
+/** One authenticated API request. */
+export interface RequestContext {
+  caller: Caller;
+  body: unknown;
+  query: URLSearchParams;
+  /** Regex groups of the matched route. */
+  params: string[];
+  view: ViewContext;
+  /** The events fault knob at the time of the request (absent: complete events). */
+  events?: EventsFault;
+}
+
+export interface Handled {
+  status: number;
+  body: unknown;
+}
+
+export type Handler = (state: EmulatorState, ctx: RequestContext) => Handled;
