@@ -2,6 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 
 let connected = false;
+/** The engine's address: the dynamic provider's first argument; a plugin says which of its arguments it is. */
+let address: string | undefined = process.argv[2];
+
+/** Sets the engine's address before the first log (a plugin's arguments also carry flags). */
+export function useEngineAddress(engineAddress: string): void {
+  address = engineAddress;
+}
 
 /**
  * The engine's log service, reached from the dynamic provider's own process. The SDK connects only programs to
@@ -10,7 +17,6 @@ let connected = false;
 function engine() {
   if (!connected) {
     connected = true;
-    const address = process.argv[2];
     if (address && !pulumi.runtime.hasEngine()) {
       pulumi.runtime.resetOptions("", "", -1, address, "", false, "");
     }

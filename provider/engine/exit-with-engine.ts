@@ -1,14 +1,14 @@
 import * as net from "node:net";
 
 /**
- * Ends the dynamic provider's process when the Pulumi engine that started it is gone (`kill -9` of `pulumi`, a
+ * Ends the provider's process (the dynamic provider's or the plugin's) when the Pulumi engine that started it is gone (`kill -9` of `pulumi`, a
  * lost CI runner, an OOM kill): the engine never tells its plugins, and a provider left behind would poll the
  * orchestrator until its jobs end. Gone means this process's parent changed (the engine died and we were
  * re-parented) or the engine's address (the process's first argument) refused connections twice in a row.
  * Checked every second, so the process stops polling and exits within about 2 s. The in-flight journal keeps
  * the job of an interrupted create: the next `up` takes it.
  *
- * Only in the provider process the engine starts (`@pulumi/pulumi/cmd/dynamic-provider`); elsewhere (tests,
+ * Only in a provider process the engine starts (`@pulumi/pulumi/cmd/dynamic-provider`, the plugin); elsewhere (tests,
  * benchmarks calling the providers in-process) it does nothing.
  */
 const CHECK_MS = 1_000;
@@ -18,13 +18,18 @@ const REFUSED_TO_GO = 2;
 const gone = new AbortController();
 let watching = false;
 
-/** Starts the watch (once) and returns the signal aborted when the engine is gone, just before the exit. */
-export function exitWithEngine(): AbortSignal {
+/**
+ * Starts the watch (once) and returns the signal aborted when the engine is gone, just before the exit. A plugin
+ * passes the engine's address; the dynamic provider's is its process's first argument.
+ */
+export function exitWithEngine(engineAddress?: string): AbortSignal {
   if (!watching) {
-    watching = true;
     const entry = require.main?.filename ?? "";
-    const address = process.argv[2];
-    if (/cmd[\\/]dynamic-provider/.test(entry) && address) watch(address);
+    const address = engineAddress ?? (/cmd[\\/]dynamic-provider/.test(entry) ? process.argv[2] : undefined);
+    if (address) {
+      watching = true;
+      watch(address);
+    }
   }
   return gone.signal;
 }

@@ -305,6 +305,18 @@ export function codeDeployOperations(host: Host): ResourceOperations {
       return { id, props: { ...inputs, ...outputs } };
     },
 
+    async adopt(urn, id) {
+      // What `/deploys/status` shows of the environments named: "production" or "production,staging".
+      const inputs = { environments: id.split(",").map((name) => name.trim()) };
+      const parsed = codeDeployInputsSchema.safeParse(inputs);
+      if (!parsed.success)
+        throw new Error(
+          `${TYPE}: import by environment names, e.g. "production" or "production,staging" (got "${id}")`,
+        );
+      const read = await this.read(urn, id, inputs);
+      return { id, props: read.props, inputs };
+    },
+
     async update(urn, id, olds, news) {
       settleInFlight(urn, id);
       const inputs = userInputs(news);

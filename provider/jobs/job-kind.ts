@@ -70,6 +70,8 @@ export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs 
   isRunning(state: string): boolean;
   /** Waits for a terminal state and returns the outputs. */
   wait(client: OrchestratorClient, jobName: string, settings: WaitSettings): Promise<Outputs>;
+  /** The inputs that would have started this existing job (`pulumi import`). */
+  importedInputs(client: OrchestratorClient, jobName: string): Promise<Record<string, unknown>>;
   /** Reads the job's current record without waiting. */
   read(client: OrchestratorClient, jobName: string): Promise<Outputs>;
   /** True when the final state is a failure (`failed`, `stopped`, `failure`). */

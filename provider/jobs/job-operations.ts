@@ -36,6 +36,8 @@ export interface ResourceOperations {
   ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
   create(urn: string | undefined, props: Props): Promise<{ id: string; outs: Props }>;
   read(urn: string | undefined, id: string, props: Props): Promise<{ id: string; props: Props }>;
+  /** `pulumi import`: the resource an existing job (or deploy) is, and the inputs a program would declare. */
+  adopt(urn: string | undefined, id: string): Promise<{ id: string; props: Props; inputs: Props }>;
   update(urn: string | undefined, id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
   delete(urn: string | undefined, id: string, props: Props): Promise<void>;
 }
@@ -197,6 +199,12 @@ export function jobOperations<I extends { failOnJobFailure?: boolean }, O extend
         if (error instanceof OrchestratorError && error.status === 404) return { id: "", props: {} };
         throw error;
       }
+    },
+
+    async adopt(_urn, id) {
+      const client = clientFor({});
+      const [inputs, outputs] = await Promise.all([kind.importedInputs(client, id), kind.read(client, id)]);
+      return { id, props: { ...inputs, ...outputs }, inputs };
     },
 
     async update(urn, id, olds, news) {

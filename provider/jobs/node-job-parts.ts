@@ -3,6 +3,7 @@ import { waitForJob } from "../wait";
 import type { JobKind } from "./job-kind";
 import { sharedNodeRuns } from "../wait/shared-node-runs";
 import { addRecentJob, peekRecentJobs, sharedRecentJobs } from "../recovery/shared-recent-jobs";
+import { importedJobInputs } from "./imported-inputs";
 import type { DeployJobOutputs } from "./job-outputs";
 
 /** How far back a crashed run's job is looked for (newest first). */
@@ -13,7 +14,7 @@ const NODE_SUMMARY_LIMIT = 50;
 
 type Parts<O> = Pick<
   JobKind<never, O & DeployJobOutputs>,
-  "recentJobs" | "isRunning" | "wait" | "read" | "isFailure" | "describeFailure"
+  "recentJobs" | "isRunning" | "wait" | "read" | "importedInputs" | "isFailure" | "describeFailure"
 >;
 
 /**
@@ -56,6 +57,7 @@ export function nodeJobParts<O extends DeployJobOutputs>(
       ]);
       return outputs(job, client.jobUrl(jobName), nodes);
     },
+    importedInputs: async (client, jobName) => importedJobInputs(await client.getJob(jobName)),
     isFailure: (result) => result.state !== "finished",
     describeFailure(result) {
       const failed = result.nodeResults.filter((node) => node.state === "failed" || node.state === "errored");

@@ -11,6 +11,7 @@ import { cachedMetadata } from "./cached-metadata";
 import { checkParams } from "./check-params";
 import { describePlanError } from "./describe-plan-error";
 import { type PlanInputs, planInputsSchema } from "./input-schemas";
+import { importedPlanInputs } from "./imported-inputs";
 import type { JobKind } from "./job-kind";
 import { withMarker } from "../recovery/job-marker";
 import { type PlanJobOutputs, planOutputs } from "./job-outputs";
@@ -142,6 +143,7 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
       result.taskJobIds,
     );
   },
+  importedInputs: async (client, jobName) => importedPlanInputs(await client.getPlanJob(jobName)),
   async read(client, jobName) {
     const record = await client.getPlanJob(jobName);
     const taskJobIds = await planTaskJobIds(client, jobName, { record });
