@@ -3,6 +3,10 @@
 //
 //	sdkgen --schema schema.json --out sdk [--version 0.1.0] [--language nodejs,python,go,dotnet] [--logo icon.png]
 //
+// scripts/gen-sdk.sh builds it once and runs it with these flags. From the repository root without the script:
+// `go -C tools/sdkgen run . --schema "$PWD/schema.json" --out "$PWD/sdk" --version 0.1.0` (under -C, relative
+// paths are relative to tools/sdkgen).
+//
 // Each language goes into its own folder under --out (nodejs, python, go, dotnet), emptied first. --version
 // (else the schema's own `version`) is written into every SDK, so that none keeps a placeholder such as the
 // Node.js SDK's `${VERSION}`. The Go SDK also gets a go.mod requiring the Pulumi Go SDK this tool is built
@@ -10,8 +14,8 @@
 //
 // The .NET generator is no longer part of github.com/pulumi/pulumi/pkg/v3 at the version this tool is built
 // with, and its new home is refused by the module proxy: .NET is written by sdkgen-dotnet (tools/sdkgen/dotnet,
-// built from an older pkg/v3 that still has it), looked for next to this program, then on PATH. --logo is the
-// .NET package's icon (see there).
+// built from an older pkg/v3 that still has it), looked for next to this program, then on PATH, then (under
+// `go run`) run from its source folder. --logo is the .NET package's icon (see there).
 package main
 
 import (
@@ -24,6 +28,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -202,7 +207,7 @@ func pulumiSDKVersion() string {
 
 // generateDotnet runs sdkgen-dotnet on the schema as prepared here (version applied).
 func generateDotnet(spec schema.PackageSpec, dir, logo string) error {
-	helper, err := findDotnetHelper()
+	helper, err := dotnetHelper()
 	if err != nil {
 		return err
 	}
@@ -222,30 +227,39 @@ func generateDotnet(spec schema.PackageSpec, dir, logo string) error {
 	if err := prepared.Close(); err != nil {
 		return err
 	}
-	args := []string{"--schema", prepared.Name(), "--dir", dir}
+	args := append(slices.Clone(helper[1:]), "--schema", prepared.Name(), "--dir", dir)
 	if logo != "" {
 		args = append(args, "--logo", logo)
 	}
-	cmd := exec.Command(helper, args...)
+	cmd := exec.Command(helper[0], args...)
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %w", helper, err)
+		return fmt.Errorf("%s: %w", strings.Join(helper, " "), err)
 	}
 	return nil
 }
 
-func findDotnetHelper() (string, error) {
+// dotnetHelper is the command that runs sdkgen-dotnet: the binary next to this program (where
+// scripts/gen-sdk.sh puts it) or on PATH, else, under `go run`, its module from the source tree.
+func dotnetHelper() ([]string, error) {
 	if self, err := os.Executable(); err == nil {
 		candidate := filepath.Join(filepath.Dir(self), "sdkgen-dotnet")
 		if _, err := os.Stat(candidate); err == nil {
-			return candidate, nil
+			return []string{candidate}, nil
 		}
 	}
 	if found, err := exec.LookPath("sdkgen-dotnet"); err == nil {
-		return found, nil
+		return []string{found}, nil
 	}
-	return "", errors.New("sdkgen-dotnet not found next to sdkgen or on PATH: build tools/sdkgen/dotnet " +
+	// Without -trimpath (as `go run` builds), this file's path is where it is on disk.
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		module := filepath.Join(filepath.Dir(file), "dotnet")
+		if _, err := os.Stat(filepath.Join(module, "go.mod")); err == nil {
+			return []string{"go", "-C", module, "run", "."}, nil
+		}
+	}
+	return nil, errors.New("sdkgen-dotnet not found next to sdkgen or on PATH: build tools/sdkgen/dotnet " +
 		"(scripts/gen-sdk.sh does), or leave dotnet out of --language")
 }
 
