@@ -1,10 +1,13 @@
-// pulumi-language-nodejs is a minimal Node.js language host for the Pulumi engine.
+// The language hosts the project builds next to its own Pulumi CLI: pulumi-language-nodejs,
+// pulumi-language-python and pulumi-language-go, one binary that picks its language by the name it is
+// started under (os.Args[0]; any other name means Node.js).
 //
-// Pulumi releases ship their own language host, but it lives in a Go module the module proxy does not
-// serve, and release binaries cannot be downloaded here. This host implements just what `pulumi up`,
-// `preview`, `refresh`, `destroy` and `import` need: it starts `@pulumi/pulumi/cmd/run` from the program's
-// own node_modules, passing the engine's settings the way the SDK expects them. Users with a real Pulumi
-// CLI never use it.
+// Pulumi releases ship their own language hosts, but they live in Go modules the module proxy does not
+// serve, and release binaries cannot be downloaded here. These hosts implement just what `pulumi up`,
+// `preview`, `refresh`, `destroy` and `import` need: start the program with the engine's settings the way
+// the language's Pulumi SDK expects them (nodejs.go, python.go, golang.go), and report how it ended. They
+// install no dependencies and report no required plugins (the engine loads each resource's provider when
+// the program first uses it). Users with a real Pulumi CLI never use them.
 package main
 
 import (
@@ -30,8 +33,65 @@ import (
 // version is set at build time to the version of the Pulumi CLI it is built with.
 var version = "3.0.0"
 
+// exitStatusLoggedError is the exit status of a program that has already shown the user why it failed
+// (each Pulumi SDK uses it): the engine is told to bail without a message of its own.
+const exitStatusLoggedError = 32
+
+// language is what differs between the hosts: how a program is started.
+type language interface {
+	// command makes the program's process. cleanup (never nil) removes what it made, such as a built
+	// binary. A userError is shown to the user as the run's error; any other error fails the RPC.
+	command(ctx context.Context, h *host, req *pulumirpc.RunRequest, p program) (cmd *exec.Cmd, cleanup func(), err error)
+	// executable is the tool About reports (the interpreter or compiler programs run with).
+	executable(info *pulumirpc.ProgramInfo) string
+}
+
+// userError is a run failure with a message meant for the user (what to install, what to fix).
+type userError string
+
+func (e userError) Error() string { return string(e) }
+
+// program is where the program is and how Pulumi.yaml asks for it to be run.
+type program struct {
+	// dir is the program's folder (Pulumi.yaml `main`, else the project folder); rootDir the project's.
+	dir, rootDir string
+	// entry is the program inside dir ("." when Pulumi.yaml names none).
+	entry string
+	// options are Pulumi.yaml's `runtime.options`.
+	options map[string]any
+}
+
+func programOf(req *pulumirpc.RunRequest) program {
+	p := program{dir: req.GetPwd(), entry: ".", options: map[string]any{}}
+	if info := req.GetInfo(); info != nil {
+		if info.GetProgramDirectory() != "" {
+			p.dir = info.GetProgramDirectory()
+		}
+		p.rootDir = info.GetRootDirectory()
+		if info.GetEntryPoint() != "" {
+			p.entry = info.GetEntryPoint()
+		}
+		if info.GetOptions() != nil {
+			p.options = info.GetOptions().AsMap()
+		}
+	} else if req.GetProgram() != "" {
+		p.entry = req.GetProgram()
+	}
+	if p.rootDir == "" {
+		p.rootDir = p.dir
+	}
+	return p
+}
+
+// stringOption is a string runtime option ("" when unset or not a string).
+func (p program) stringOption(name string) string {
+	value, _ := p.options[name].(string)
+	return value
+}
+
 type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
+	lang          language
 	engineAddress string
 	// watchEngine starts the watch of the engine once its address is known (argument or handshake).
 	watchEngine sync.Once
@@ -75,13 +135,26 @@ func (h *host) startEngineWatch(address string) {
 	})
 }
 
+// languageByName picks the language from the name the host was started under.
+func languageByName(arg0 string) language {
+	name := strings.TrimSuffix(filepath.Base(arg0), ".exe")
+	switch name {
+	case "pulumi-language-python":
+		return python{}
+	case "pulumi-language-go":
+		return golang{}
+	default:
+		return nodejs{}
+	}
+}
+
 func main() {
 	flag.String("tracing", "", "ignored: tracing is not supported by this host")
 	flag.String("root", "", "ignored: the project root comes with each request")
 	flag.Bool("typescript", true, "ignored: read from the project's runtime options")
 	flag.Parse()
 
-	h := &host{}
+	h := &host{lang: languageByName(os.Args[0])}
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
 		h.startEngineWatch(h.engineAddress)
@@ -127,7 +200,8 @@ func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Plugin
 	return &pulumirpc.PluginInfo{Version: version}, nil
 }
 
-// Dynamic providers need no plugin besides the engine's built-in `pulumi-nodejs` one.
+// No plugin is reported ahead of the run: the engine loads a resource's provider (found installed, or on
+// PATH) when the program registers the first resource of its package.
 func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest,
 ) (*pulumirpc.GetRequiredPluginsResponse, error) {
 	return &pulumirpc.GetRequiredPluginsResponse{}, nil
@@ -138,9 +212,8 @@ func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackag
 	return &pulumirpc.GetRequiredPackagesResponse{}, nil
 }
 
-func (h *host) About(context.Context, *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	node, _ := exec.LookPath("node")
-	return &pulumirpc.AboutResponse{Executable: node}, nil
+func (h *host) About(_ context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	return &pulumirpc.AboutResponse{Executable: h.lang.executable(req.GetInfo())}, nil
 }
 
 func (h *host) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDependenciesRequest,
@@ -148,7 +221,8 @@ func (h *host) GetProgramDependencies(context.Context, *pulumirpc.GetProgramDepe
 	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
-// Dependencies are the project's business (`npm install`); the engine only asks on `pulumi install`.
+// Dependencies are the project's business (`npm install`, `pip install`, `go mod download`); the engine only
+// asks on `pulumi install`.
 func (h *host) InstallDependencies(*pulumirpc.InstallDependenciesRequest,
 	pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
@@ -156,89 +230,30 @@ func (h *host) InstallDependencies(*pulumirpc.InstallDependenciesRequest,
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	programDir := req.GetPwd()
-	entry := "."
-	options := map[string]any{}
-	if info := req.GetInfo(); info != nil {
-		if info.GetProgramDirectory() != "" {
-			programDir = info.GetProgramDirectory()
-		}
-		if info.GetEntryPoint() != "" {
-			entry = info.GetEntryPoint()
-		}
-		if info.GetOptions() != nil {
-			options = info.GetOptions().AsMap()
-		}
-	} else if req.GetProgram() != "" {
-		entry = req.GetProgram()
-	}
-
-	runScript, err := resolveFrom(programDir, "@pulumi/pulumi/cmd/run")
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: "It looks like the Pulumi SDK has not been installed in " +
-			programDir + ". Run `npm install` there first."}, nil
-	}
-
-	args := []string{runScript}
-	add := func(flag, value string) {
-		if value != "" {
-			args = append(args, "--"+flag, value)
-		}
-	}
-	add("monitor", req.GetMonitorAddress())
-	add("engine", h.engineAddress)
-	add("organization", req.GetOrganization())
-	add("project", req.GetProject())
-	add("stack", req.GetStack())
-	add("pwd", programDir)
-	if req.GetInfo() != nil {
-		add("root-directory", req.GetInfo().GetRootDirectory())
-	}
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	add("parallel", fmt.Sprint(req.GetParallel()))
-	args = append(args, entry)
-	args = append(args, req.GetArgs()...)
-
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
-	if err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(),
-		"PULUMI_CONFIG="+string(config),
-		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
-	)
-	if typescript, ok := options["typescript"].(bool); !ok || typescript {
-		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
-	}
-	if tsconfig, ok := options["tsconfig"].(string); ok && tsconfig != "" {
-		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
-	}
-	if nodeargs, ok := options["nodeargs"].(string); ok && nodeargs != "" {
-		args = append(strings.Fields(nodeargs), args...)
-	}
-
-	// The program dies with the request or with the engine, whichever goes first.
+	// The program (and a build before it) dies with the request or with the engine, whichever goes first.
 	programs.Add(1)
 	defer programs.Done()
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	stopWatch := context.AfterFunc(engineGone, cancelRun)
 	defer stopWatch()
-	cmd := exec.CommandContext(runCtx, "node", args...)
-	cmd.Dir = programDir
-	cmd.Env = env
+
+	cmd, cleanup, err := h.lang.command(runCtx, h, req, programOf(req))
+	if cleanup != nil {
+		defer cleanup()
+	}
+	if err != nil {
+		var user userError
+		if errors.As(err, &user) {
+			return &pulumirpc.RunResponse{Error: user.Error()}, nil
+		}
+		return nil, err
+	}
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
-		// Exit code 32 means the SDK already showed the user an actionable message.
-		if errors.As(err, &exitErr) && exitErr.ExitCode() == 32 {
+		if errors.As(err, &exitErr) && exitErr.ExitCode() == exitStatusLoggedError {
 			return &pulumirpc.RunResponse{Bail: true}, nil
 		}
 		return &pulumirpc.RunResponse{Error: "program exited: " + err.Error()}, nil
@@ -246,13 +261,40 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{}, nil
 }
 
-// resolveFrom finds a module the way the program itself would, from its own directory.
-func resolveFrom(dir, module string) (string, error) {
-	cmd := exec.Command("node", "-e", "process.stdout.write(require.resolve(process.argv[1]))", module)
-	cmd.Dir = dir
-	out, err := cmd.Output()
+// configEnv is the stack's config as every Pulumi SDK reads it: PULUMI_CONFIG (a JSON object of
+// `<namespace>:<key>` to value) and PULUMI_CONFIG_SECRET_KEYS (a JSON array of the keys that are secrets).
+func configEnv(req *pulumirpc.RunRequest) (map[string]string, error) {
+	config, err := json.Marshal(req.GetConfig())
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return filepath.Clean(string(out)), nil
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secrets, err := json.Marshal(secretKeys)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"PULUMI_CONFIG":             string(config),
+		"PULUMI_CONFIG_SECRET_KEYS": string(secrets),
+	}, nil
 }
+
+// withEnv is the host's environment with the given variables set (replacing any of the same name).
+func withEnv(vars map[string]string) []string {
+	env := make([]string, 0, len(os.Environ())+len(vars))
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, replaced := vars[name]; !replaced {
+			env = append(env, kv)
+		}
+	}
+	for name, value := range vars {
+		env = append(env, name+"="+value)
+	}
+	return env
+}
+
+func noCleanup() {}
