@@ -1,8 +1,9 @@
-import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
+import { estimateEndFromProgress } from "./estimate-end-from-progress";
 import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "../pe/http/errors";
 import type { JobSketch } from "./job-sketch";
 import { estimateFromNodeRuns } from "./estimate-from-node-runs";
+import { JobNodeStates } from "./job-node-states";
 import { latestNodeRunDurations } from "../pe/latest-node-runs";
 import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
@@ -153,19 +154,10 @@ export async function waitForJob(
     state: NEW_JOB_STATE,
     duration: null,
   };
-  // node states from events, keyed by name: a few bytes per node, never the node reports
-  const nodeStates = new Map<string, string>();
-  const counts: Record<string, number> = {};
-  let nodeEnds = 0;
-  // when the wait saw each node start and end: the progress estimate extrapolates from them
-  const nodeTimes = new Map<string, NodeTimes>();
+  const nodeStates = new JobNodeStates();
   const useRecord = (record: Job) => {
     job = record;
-    // until events arrive, or once the job is over, the record's counts are the best there are
-    if (nodeStates.size === 0 || TERMINAL_JOB_STATES.has(record.state)) {
-      for (const key of Object.keys(counts)) delete counts[key];
-      Object.assign(counts, record.node_states ?? {});
-    }
+    nodeStates.useRecord(record);
     return record.state;
   };
   const outcome = await poll(client, "job", jobName, options, {
@@ -211,38 +203,12 @@ export async function waitForJob(
       );
     },
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
-    applyEvent: (event, readAt) => {
-      const node = event.details?.node;
-      // the event's own time on the job's clock (both server timestamps), when the server gives them:
-      // a page read late must not make the runs in it look longer. Never later than the read.
-      const eventTs = Date.parse(event.timestamp ?? "");
-      const startTs = Date.parse(job?.started_timestamp ?? job?.timestamp ?? "");
-      const at =
-        Number.isFinite(eventTs) && Number.isFinite(startTs)
-          ? Math.min(readAt, Math.max(0, eventTs - startTs))
-          : readAt;
-      if (event.type.startsWith("node_") && typeof node === "string") {
-        if (nodeStates.size === 0) {
-          for (const key of Object.keys(counts)) delete counts[key];
-          counts.new = job?.node_count ?? 0;
-        }
-        const to = event.type === "node_finished" ? "finished" : event.type.slice(5);
-        move(counts, nodeStates.get(node) ?? "new", to);
-        nodeStates.set(node, to);
-        const times = nodeTimes.get(node) ?? {};
-        if (to === "running") times.startedAt = at;
-        else times.endedAt = at;
-        nodeTimes.set(node, times);
-        if (to !== "running") nodeEnds++;
-      }
-      // a job_* event or the last node's end means the record is worth fetching now
-      return event.type.startsWith("job_") || (job?.node_count != null && nodeEnds >= job.node_count);
-    },
+    applyEvent: (event, readAt) => nodeStates.applyEvent(event, readAt, job),
     estimate: (now) =>
       job?.node_count && job.node_count > 1
         ? estimateEndFromProgress({
             nodeCount: job.node_count,
-            nodes: nodeTimes.values(),
+            nodes: nodeStates.nodeTimes(),
             now,
             concurrency: typeof job.options?.concurrency === "number" ? job.options.concurrency : undefined,
           })
@@ -252,7 +218,7 @@ export async function waitForJob(
     sketched: options.sketch !== undefined,
     isTerminal: (state) => TERMINAL_JOB_STATES.has(state),
     stop: (call) => client.stop(jobName, call),
-    counts,
+    counts: nodeStates.counts,
   });
   const nodes = await client
     .summarizeJobNodes(jobName, options.nodeSummaryLimit ?? 50, outcome.call)
@@ -688,14 +654,6 @@ async function poll(
 
 const isPlanStopOutcome = (value: unknown): value is PlanStopOutcome =>
   typeof value === "object" && value !== null && Array.isArray((value as PlanStopOutcome).taskJobsStopped);
-
-function move(counts: Record<string, number>, from: string, to: string): void {
-  if (counts[from]) {
-    counts[from]--;
-    if (counts[from] === 0) delete counts[from];
-  }
-  counts[to] = (counts[to] ?? 0) + 1;
-}
 
 function asError(value: unknown): PlanJobWaitResult["error"] {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
