@@ -9,7 +9,8 @@ import { parseHistoryOption } from "./history-option";
 import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "../pe/node-summary";
 import type { CallOptions, OrchestratorClient } from "../pe/orchestrator-client";
-import { planTaskJobIds, stepStartJobId } from "../pe/plan-task-job-ids";
+import { type PlanStepProgress, PlanSteps } from "./plan-steps";
+import { planTaskJobIds } from "../pe/plan-task-job-ids";
 import {
   type EventsPage,
   type Job,
@@ -46,18 +47,6 @@ export interface WaitProgress {
   estimate?: DurationEstimate;
   /** plan jobs: the step running now (then `nodeStates` are its task job's) */
   step?: PlanStepProgress;
-}
-
-/** The step a plan job runs now: the task job its latest `*_start` event named. */
-export interface PlanStepProgress {
-  /** 1 for the plan's first step that started a job */
-  number: number;
-  /** what the step does: `task`, `command`, `script`, `apply`, ... (from the event type) */
-  action: string;
-  jobName: string;
-  /** the task job's state and node count, once read */
-  state?: string;
-  nodeCount?: number;
 }
 
 export interface WaitOptions<Recent = never> {
@@ -242,11 +231,7 @@ export async function waitForPlanJob(
   options: WaitOptions<PlanJob> = {},
 ): Promise<PlanJobWaitResult> {
   let planJob: PlanJob | undefined;
-  // the task jobs the plan's steps started, from its `*_start` events, and the one running now
-  const seen: string[] = [];
-  let step: PlanStepProgress | undefined;
-  let stepReadAt: number | undefined;
-  const counts: Record<string, number> = {};
+  const steps = new PlanSteps();
   // a plan's events are its steps: without a prediction its polls follow them (see `nextPollDelay`)
   const planOptions = { ...options, poll: { unpredictedMs: undefined, ...options.poll } };
   const outcome = await poll(client, "plan job", planJobName, planOptions, {
@@ -275,39 +260,25 @@ export async function waitForPlanJob(
       };
     },
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
-    applyEvent: (event) => {
-      const jobName = stepStartJobId(event);
-      if (jobName && !seen.includes(jobName)) {
-        seen.push(jobName);
-        step = { number: seen.length, action: event.type.slice(0, -"_start".length), jobName };
-        for (const key of Object.keys(counts)) delete counts[key];
-      }
-      return event.type === "plan_finished" || event.type === "plan_failed";
-    },
+    applyEvent: (event) => steps.applyEvent(event),
     refresh: async (call, now) => {
-      // the running step's node counts: its task job is read when the step starts, then at most once a
-      // second until it ends (dense polls near the plan's predicted end need not read it each time)
-      if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return;
-      if (step.state !== undefined && stepReadAt !== undefined && now - stepReadAt < STEP_READ_MS) return;
-      stepReadAt = now;
-      const job = await client.getJob(step.jobName, call).catch(() => undefined);
-      if (!job) return;
-      step.state = job.state;
-      step.nodeCount = job.node_count ?? undefined;
-      for (const key of Object.keys(counts)) delete counts[key];
-      Object.assign(counts, job.node_states ?? {});
+      // the running step's node counts, from its task job (a failed read leaves the last ones)
+      const stepJob = steps.jobToRead(now);
+      if (stepJob === undefined) return;
+      const job = await client.getJob(stepJob, call).catch(() => undefined);
+      if (job) steps.useStepJob(job);
     },
-    step: () => step && { ...step },
+    step: () => steps.current(),
     isTerminal: (state) => TERMINAL_PLAN_JOB_STATES.has(state),
-    stop: (call) => stopPlanJob(client, planJobName, { known: seen, call }),
-    counts,
+    stop: (call) => stopPlanJob(client, planJobName, { known: steps.jobNames, call }),
+    counts: steps.counts,
   });
   const final = planJob!;
   const failed = final.state === "failure";
   const result = final.result ?? undefined;
   const taskJobIds = await planTaskJobIds(client, planJobName, {
     record: final,
-    known: seen,
+    known: steps.jobNames,
     call: outcome.call,
   }).catch((cause) => outcome.fail("request-failed", cause));
   return {
@@ -370,8 +341,6 @@ function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
   return estimate && { ...estimate, basis: similar.basis };
 }
 
-/** A plan's running step's task job is read at most this often (for its node counts in the progress). */
-const STEP_READ_MS = 1_000;
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
 const STOP_ON_ABORT_MS = 1_000;
 /** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
