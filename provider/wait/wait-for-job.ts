@@ -1,16 +1,17 @@
 import { estimateEndFromProgress } from "./estimate-end-from-progress";
-import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
+import { callerEstimate, type DurationEstimate } from "./estimate-job-duration";
 import { type JobKind, JobWaitError, OrchestratorError } from "../pe/http/errors";
 import type { JobSketch } from "./job-sketch";
 import { estimateFromNodeRuns } from "./estimate-from-node-runs";
 import { JobNodeStates } from "./job-node-states";
 import { latestNodeRunDurations } from "../pe/latest-node-runs";
 import { parseHistoryOption } from "./history-option";
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
+import { DEFAULT_POLL_POLICY, nextPollAt, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "../pe/node-summary";
 import type { CallOptions, OrchestratorClient } from "../pe/orchestrator-client";
 import { type PlanStepProgress, PlanSteps } from "./plan-steps";
 import { planTaskJobIds } from "../pe/plan-task-job-ids";
+import { type EndWindow, endWindowOf, historyEstimate, windowPhase } from "./predict-job-end";
 import {
   type EventsPage,
   type Job,
@@ -330,17 +331,6 @@ const NODE_RUNS_TIMEOUT_MS = 1_000;
 const NEW_JOB_STATE = "new";
 
 const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
-/** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
-const LOOSE_RELATIVE_SPREAD = 0.05;
-const CLOSE_BASES = new Set(["same scope", "same node count", "same parameters"]);
-
-/** The estimate from earlier runs, saying what they share with this job. */
-function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
-  const relativeSpread = CLOSE_BASES.has(similar.basis) ? undefined : LOOSE_RELATIVE_SPREAD;
-  const estimate = estimateJobDuration(similar.durationsMs, { relativeSpread });
-  return estimate && { ...estimate, basis: similar.basis };
-}
-
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
 const STOP_ON_ABORT_MS = 1_000;
 /** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
@@ -355,12 +345,6 @@ const HISTORY_LIMIT = 50;
 const MAX_PAGES_PER_POLL = 8;
 /** A page this long or longer that is as long as the longest so far is taken as full. */
 const MIN_FULL_PAGE = 100;
-
-/** A predicted end as a clock time, and the half-width of the window it is expected in. */
-interface EndWindow {
-  endAt: number;
-  spreadMs: number;
-}
 
 async function poll(
   client: OrchestratorClient,
@@ -496,28 +480,21 @@ async function poll(
     // clock and would keep the wait polling every `aroundEndMs` until the job really ends.
     let window: EndWindow | undefined;
     // the first window the job outlived: from then on the interval is at least the one its overrun
-    // calls for (half the overrun, up to `maxMs`), whatever later predictions say
+    // calls for, whatever later predictions say
     let missed: EndWindow | undefined;
     let longestPage = 0;
-    const delayFor = (target: EndWindow | undefined, at: number) =>
-      nextPollDelay({
-        elapsedMs: at - jobStart,
-        sinceProgressMs: Math.max(0, at - progressAt),
-        untilExpectedEndMs: target && target.endAt - at,
-        expectedSpreadMs: target?.spreadMs,
+    const currentTarget = (): EndWindow | undefined => window ?? endWindowOf(current(), jobStart);
+    /** When the poll after one sent at `at` is due, on the schedule. */
+    const pollAfter = (at: number) =>
+      nextPollAt(at, {
+        jobStart,
+        progressAt,
+        target: currentTarget(),
+        missed,
         // a prediction from history or the caller does not improve with early polls; one from progress does
         settled: current()?.source !== "progress",
         policy,
       });
-    const currentTarget = (): EndWindow | undefined => {
-      const predicted = current();
-      return (
-        window ?? (predicted && { endAt: jobStart + predicted.durationMs, spreadMs: predicted.spreadMs })
-      );
-    };
-    /** When the poll after one sent at `at` is due, on the schedule. */
-    const nextPollAt = (at: number) =>
-      at + Math.max(delayFor(currentTarget(), at), missed ? delayFor(missed, at) : 0);
 
     // Events said the job ended: its record is read at each poll until it agrees, the polls backing off
     // from `minMs` (a record that lags its events must not cost a request every 50 ms).
@@ -547,7 +524,7 @@ async function poll(
         learned = estimate !== undefined ? "in use" : undefined;
       }
       const target = currentTarget();
-      let delay = nextPollAt(polledAt) - now;
+      let delay = pollAfter(polledAt) - now;
       if (wantRecord) delay = Math.min(delay, polledAt + recheckMs - now);
       delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
       await guarded(() => clock.sleep(delay, options.signal));
@@ -555,23 +532,22 @@ async function poll(
 
       // around the predicted end only the state matters: one record read says "done" where an events
       // page would need a second request for the record. The window is entered once; past its far
-      // side (E + 2w) the job has outlived the prediction and the wait reads events again. A job whose
+      // side the job has outlived the prediction and the wait reads events again. A job whose
       // events say nothing the record does not (one node) has its record read at every poll instead.
       let nearEnd = false;
-      if (target && !missed) {
-        if (polledAt > target.endAt + 2 * target.spreadMs && learned === "in use" && current() === estimate) {
-          // a like job's run, learnt on the way, that this one outlived: back to the grid, not the overrun's
-          // sparser polls (one sibling's run predicts less than the history read at the start)
-          estimate = undefined;
-          learned = "dropped";
-          window = undefined;
-        } else if (polledAt > target.endAt + 2 * target.spreadMs) {
-          missed = target;
-          window = undefined;
-        } else if (polledAt >= target.endAt - target.spreadMs) {
-          window = target;
-          nearEnd = true;
-        }
+      const phase = target && !missed ? windowPhase(target, polledAt) : undefined;
+      if (phase === "past" && learned === "in use" && current() === estimate) {
+        // a like job's run, learnt on the way, that this one outlived: back to the grid, not the overrun's
+        // sparser polls (one sibling's run predicts less than the history read at the start)
+        estimate = undefined;
+        learned = "dropped";
+        window = undefined;
+      } else if (phase === "past") {
+        missed = target;
+        window = undefined;
+      } else if (phase === "inside") {
+        window = target;
+        nearEnd = true;
       }
       // Events feed progress and may tell of the end early; they never decide it alone: the record is also
       // read whenever skipping it would leave it unread for more than `maxMs` by the next poll, so an end the
@@ -608,7 +584,7 @@ async function poll(
           if (!full || nextStart === undefined || wantRecord) break;
         }
       }
-      if (wantRecord || recordOnly || nextPollAt(polledAt) - recordAt > policy.maxMs) {
+      if (wantRecord || recordOnly || pollAfter(polledAt) - recordAt > policy.maxMs) {
         const lagging = wantRecord;
         state = await guarded(() => p.fetchRecord(call));
         recordAt = clock.now();
