@@ -37,7 +37,7 @@ import * as path from "node:path";
 import { type Emulator, startEmulator, type WorldInput } from "../emulator";
 import { OrchestratorClient } from "../provider/pe";
 import * as latestNodeRuns from "../provider/pe/latest-node-runs";
-import { systemClock } from "../provider/wait/wait-for-job";
+import { systemClock } from "../provider/wait/poll-job";
 import { providers } from "../provider/dynamic";
 import { mark, median, percentile, sleepMs, summary } from "./support/common";
 

@@ -1,5 +1,9 @@
-import { DEFAULT_RELATIVE_SPREAD, type DurationEstimate, MIN_SPREAD_MS } from "./estimate-job-duration";
-import { median } from "./median";
+import {
+  DEFAULT_RELATIVE_SPREAD,
+  type DurationEstimate,
+  median,
+  MIN_SPREAD_MS,
+} from "./estimate-job-duration";
 
 /** When the wait saw a node start and end, in ms since the job started (either may be unknown). */
 export interface NodeTimes {

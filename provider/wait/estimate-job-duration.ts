@@ -1,5 +1,3 @@
-import { median } from "./median";
-
 /** A predicted job duration and how far the real one may plausibly fall from it. */
 export interface DurationEstimate {
   durationMs: number;
@@ -60,4 +58,12 @@ export function callerEstimate(durationMs: number): DurationEstimate {
     spreadMs: Math.round(Math.max(MIN_SPREAD_MS, durationMs * DEFAULT_RELATIVE_SPREAD)),
     source: "caller",
   };
+}
+
+/** The middle value (mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

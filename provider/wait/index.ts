@@ -10,15 +10,13 @@ export {
 export { type HistoryOption, historyOptionSchema } from "./history-option";
 export { type JobSketch, jobSketch } from "./job-sketch";
 export { DEFAULT_POLL_POLICY, nextPollDelay, type PollDelayInput, type PollPolicy } from "./next-poll-delay";
+export { type PlanStepProgress } from "./plan-steps";
+export { type Clock, systemClock, type WaitProgress } from "./poll-job";
 export { type HistoryHints, similarJobDurations, similarPlanJobDurations } from "./similar-job-durations";
 export {
-  type Clock,
   type JobWaitResult,
   type PlanJobWaitResult,
-  type PlanStepProgress,
-  systemClock,
   type WaitOptions,
-  type WaitProgress,
   waitForJob,
   waitForPlanJob,
 } from "./wait-for-job";

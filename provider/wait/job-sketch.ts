@@ -4,6 +4,9 @@ import { scopeNodes } from "./similar-job-durations";
 /** What a job's record will say of it, known from the command that started it. */
 export type JobSketch = Pick<Job, "type" | "environment" | "options" | "node_count">;
 
+/** A job's state when created, before the first record read says otherwise. */
+export const NEW_JOB_STATE = "new";
+
 /**
  * The record a deploy or task command will make, from its body: what the wait's predictions match on (type,
  * environment, scope, task, concurrency, node count). Only for a `nodes` scope, whose node count is known

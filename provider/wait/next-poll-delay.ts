@@ -1,4 +1,5 @@
 import { DEFAULT_RELATIVE_SPREAD, MIN_SPREAD_MS } from "./estimate-job-duration";
+import type { EndWindow } from "./predict-job-end";
 
 export interface PollPolicy {
   /** first poll, and the shortest interval after progress */
@@ -137,4 +138,35 @@ export function nextPollDelay(input: PollDelayInput): number {
   if (until >= 0) return clamp(Math.min(density(until), Math.max(atEnd, until)), policy.maxMs);
   if (until >= -spread) return clamp(density(-until), policy.maxMs);
   return clamp(Math.max(density(spread), -until * OVERRUN_SHARE), policy.maxMs);
+}
+
+export interface PollAtInput {
+  /** clock time the job started: the schedule's elapsed time counts from it */
+  jobStart: number;
+  /** clock time events last showed progress (or the wait started) */
+  progressAt: number;
+  /** the predicted end the polls aim at, if any */
+  target?: EndWindow;
+  /**
+   * the first window the job outlived: the interval is at least the one its overrun calls for (half the
+   * overrun, up to `maxMs`), whatever later predictions say
+   */
+  missed?: EndWindow;
+  /** the prediction does not improve with early polls (history, caller); one from progress does */
+  settled: boolean;
+  policy: PollPolicy;
+}
+
+/** When the poll after one sent at clock time `at` is due: `nextPollDelay` towards the target, as a time. */
+export function nextPollAt(at: number, input: PollAtInput): number {
+  const delayFor = (window: EndWindow | undefined) =>
+    nextPollDelay({
+      elapsedMs: at - input.jobStart,
+      sinceProgressMs: Math.max(0, at - input.progressAt),
+      untilExpectedEndMs: window && window.endAt - at,
+      expectedSpreadMs: window?.spreadMs,
+      settled: input.settled,
+      policy: input.policy,
+    });
+  return at + Math.max(delayFor(input.target), input.missed ? delayFor(input.missed) : 0);
 }

@@ -1,88 +1,20 @@
-import { estimateEndFromProgress, type NodeTimes } from "./estimate-end-from-progress";
-import { callerEstimate, type DurationEstimate, estimateJobDuration } from "./estimate-job-duration";
-import { type JobKind, JobWaitError, OrchestratorError } from "../pe/http/errors";
-import type { JobSketch } from "./job-sketch";
+import { estimateEndFromProgress } from "./estimate-end-from-progress";
+import type { DurationEstimate } from "./estimate-job-duration";
+import { type JobSketch, NEW_JOB_STATE } from "./job-sketch";
 import { estimateFromNodeRuns } from "./estimate-from-node-runs";
+import { JobNodeStates } from "./job-node-states";
 import { latestNodeRunDurations } from "../pe/latest-node-runs";
-import { parseHistoryOption } from "./history-option";
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from "./next-poll-delay";
 import type { NodeSummary } from "../pe/node-summary";
 import type { CallOptions, OrchestratorClient } from "../pe/orchestrator-client";
-import { planTaskJobIds, stepStartJobId } from "../pe/plan-task-job-ids";
-import {
-  type EventsPage,
-  type Job,
-  type OrchestratorEvent,
-  type PlanJob,
-  TERMINAL_JOB_STATES,
-  TERMINAL_PLAN_JOB_STATES,
-} from "../pe/schemas";
-import {
-  type HistoryHints,
-  scopeNodes,
-  type SimilarRuns,
-  similarJobRuns,
-  similarPlanJobRuns,
-} from "./similar-job-durations";
-import { sleep } from "../pe/http/sleep";
-import { type PlanStopOutcome, stopPlanJob } from "../pe/stop-plan-job";
+import { PlanSteps } from "./plan-steps";
+import { planTaskJobIds } from "../pe/plan-task-job-ids";
+import { pollJob, type PollOptions } from "./poll-job";
+import { type Job, type PlanJob, TERMINAL_JOB_STATES, TERMINAL_PLAN_JOB_STATES } from "../pe/schemas";
+import { scopeNodes, type SimilarRuns, similarJobRuns, similarPlanJobRuns } from "./similar-job-durations";
+import { stopPlanJob } from "../pe/stop-plan-job";
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = { now: () => Date.now(), sleep };
-
-export interface WaitProgress {
-  jobName: string;
-  state: string;
-  /** jobs only: count per node state, as known from the job record and the events since */
-  nodeStates: Record<string, number>;
-  lastMessage?: string;
-  elapsedMs: number;
-  /** the predicted duration the poll schedule follows, when there is one */
-  estimate?: DurationEstimate;
-  /** plan jobs: the step running now (then `nodeStates` are its task job's) */
-  step?: PlanStepProgress;
-}
-
-/** The step a plan job runs now: the task job its latest `*_start` event named. */
-export interface PlanStepProgress {
-  /** 1 for the plan's first step that started a job */
-  number: number;
-  /** what the step does: `task`, `command`, `script`, `apply`, ... (from the event type) */
-  action: string;
-  jobName: string;
-  /** the task job's state and node count, once read */
-  state?: string;
-  nodeCount?: number;
-}
-
-export interface WaitOptions<Recent = never> {
-  /** give up after this long: the job is stopped and a JobWaitError thrown */
-  timeoutMs?: number;
-  /** stop the job when the timeout passes (default true) */
-  stopOnTimeout?: boolean;
-  /** ends the wait (JobWaitError `aborted`); the job keeps running unless `stopOnAbort` says otherwise */
-  signal?: AbortSignal;
-  /**
-   * Asked with the signal's reason when the wait is aborted: true stops the job too, the way the deadline does
-   * (`/command/stop`, `/command/stop_plan`), within a second (e.g. the user set `stopOnCancel`).
-   */
-  stopOnAbort?: (reason: unknown) => boolean;
-  onProgress?: (progress: WaitProgress) => void;
-  /**
-   * How long the job is expected to take, e.g. the previous run's duration. Lets the wait poll
-   * rarely while the end is far and densely around it. Given, it replaces the history estimate.
-   */
-  expectedDurationMs?: number;
-  /**
-   * Without `expectedDurationMs` the wait predicts the end from recent runs of the same job (one
-   * `GET /jobs` or `GET /plan_jobs` at the start): same command, environment and scope, or same plan,
-   * environment and parameters. Hints override what the job's record says; `false` skips the request.
-   */
-  history?: HistoryHints | false;
+/** The wait's options: the loop's own (`PollOptions`) and what the job's sources use. */
+export interface WaitOptions<Recent = never> extends PollOptions {
   /**
    * Recent jobs (plan jobs for a plan wait) the caller listed already, e.g. once for many waits: the history
    * estimate is made from them instead of a list request of its own (the job's record is then read).
@@ -98,8 +30,6 @@ export interface WaitOptions<Recent = never> {
    * `call.signal`); default: one PuppetDB query for the deploy's nodes.
    */
   nodeRuns?: (nodes: readonly string[], call: CallOptions) => Promise<Map<string, number>>;
-  /** clock time the job was started (default: when the wait starts); the expected end counts from it */
-  startedAt?: number;
   /**
    * jobs: the job as the command that just started it describes it (see `jobSketch`): the wait predicts from
    * it and reads the record first at its first poll, where it would otherwise read it at once (the record
@@ -108,9 +38,6 @@ export interface WaitOptions<Recent = never> {
   sketch?: JobSketch;
   /** jobs: failed and other nodes listed in the summary (default 50 each) */
   nodeSummaryLimit?: number;
-  poll?: Partial<PollPolicy>;
-  /** injectable for tests and time-scaled benchmarks */
-  clock?: Clock;
 }
 
 interface WaitStats {
@@ -153,22 +80,13 @@ export async function waitForJob(
     state: NEW_JOB_STATE,
     duration: null,
   };
-  // node states from events, keyed by name: a few bytes per node, never the node reports
-  const nodeStates = new Map<string, string>();
-  const counts: Record<string, number> = {};
-  let nodeEnds = 0;
-  // when the wait saw each node start and end: the progress estimate extrapolates from them
-  const nodeTimes = new Map<string, NodeTimes>();
+  const nodeStates = new JobNodeStates();
   const useRecord = (record: Job) => {
     job = record;
-    // until events arrive, or once the job is over, the record's counts are the best there are
-    if (nodeStates.size === 0 || TERMINAL_JOB_STATES.has(record.state)) {
-      for (const key of Object.keys(counts)) delete counts[key];
-      Object.assign(counts, record.node_states ?? {});
-    }
+    nodeStates.useRecord(record);
     return record.state;
   };
-  const outcome = await poll(client, "job", jobName, options, {
+  const outcome = await pollJob("job", jobName, client.jobUrl(jobName), options, {
     fetchRecord: async (call) => useRecord(await client.getJob(jobName, call)),
     fetchHistory: async (hints, call) => {
       if (options.recent) {
@@ -210,39 +128,14 @@ export async function waitForJob(
         typeof concurrency === "number" ? concurrency : undefined,
       );
     },
+    historyLive: options.recentNow !== undefined,
     fetchEvents: (start, call) => client.getJobEvents(jobName, start, call),
-    applyEvent: (event, readAt) => {
-      const node = event.details?.node;
-      // the event's own time on the job's clock (both server timestamps), when the server gives them:
-      // a page read late must not make the runs in it look longer. Never later than the read.
-      const eventTs = Date.parse(event.timestamp ?? "");
-      const startTs = Date.parse(job?.started_timestamp ?? job?.timestamp ?? "");
-      const at =
-        Number.isFinite(eventTs) && Number.isFinite(startTs)
-          ? Math.min(readAt, Math.max(0, eventTs - startTs))
-          : readAt;
-      if (event.type.startsWith("node_") && typeof node === "string") {
-        if (nodeStates.size === 0) {
-          for (const key of Object.keys(counts)) delete counts[key];
-          counts.new = job?.node_count ?? 0;
-        }
-        const to = event.type === "node_finished" ? "finished" : event.type.slice(5);
-        move(counts, nodeStates.get(node) ?? "new", to);
-        nodeStates.set(node, to);
-        const times = nodeTimes.get(node) ?? {};
-        if (to === "running") times.startedAt = at;
-        else times.endedAt = at;
-        nodeTimes.set(node, times);
-        if (to !== "running") nodeEnds++;
-      }
-      // a job_* event or the last node's end means the record is worth fetching now
-      return event.type.startsWith("job_") || (job?.node_count != null && nodeEnds >= job.node_count);
-    },
+    applyEvent: (event, readAt) => nodeStates.applyEvent(event, readAt, job),
     estimate: (now) =>
       job?.node_count && job.node_count > 1
         ? estimateEndFromProgress({
             nodeCount: job.node_count,
-            nodes: nodeTimes.values(),
+            nodes: nodeStates.nodeTimes(),
             now,
             concurrency: typeof job.options?.concurrency === "number" ? job.options.concurrency : undefined,
           })
@@ -252,7 +145,7 @@ export async function waitForJob(
     sketched: options.sketch !== undefined,
     isTerminal: (state) => TERMINAL_JOB_STATES.has(state),
     stop: (call) => client.stop(jobName, call),
-    counts,
+    counts: nodeStates.counts,
   });
   const nodes = await client
     .summarizeJobNodes(jobName, options.nodeSummaryLimit ?? 50, outcome.call)
@@ -276,14 +169,10 @@ export async function waitForPlanJob(
   options: WaitOptions<PlanJob> = {},
 ): Promise<PlanJobWaitResult> {
   let planJob: PlanJob | undefined;
-  // the task jobs the plan's steps started, from its `*_start` events, and the one running now
-  const seen: string[] = [];
-  let step: PlanStepProgress | undefined;
-  let stepReadAt: number | undefined;
-  const counts: Record<string, number> = {};
+  const steps = new PlanSteps();
   // a plan's events are its steps: without a prediction its polls follow them (see `nextPollDelay`)
   const planOptions = { ...options, poll: { unpredictedMs: undefined, ...options.poll } };
-  const outcome = await poll(client, "plan job", planJobName, planOptions, {
+  const outcome = await pollJob("plan job", planJobName, client.planJobUrl(planJobName), planOptions, {
     fetchRecord: async (call) => {
       planJob = await client.getPlanJob(planJobName, call);
       return planJob.state;
@@ -308,40 +197,27 @@ export async function waitForPlanJob(
         similar: () => (planJob ? similarPlanJobRuns(planJob, items, hints) : NO_RUNS),
       };
     },
+    historyLive: options.recentNow !== undefined,
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
-    applyEvent: (event) => {
-      const jobName = stepStartJobId(event);
-      if (jobName && !seen.includes(jobName)) {
-        seen.push(jobName);
-        step = { number: seen.length, action: event.type.slice(0, -"_start".length), jobName };
-        for (const key of Object.keys(counts)) delete counts[key];
-      }
-      return event.type === "plan_finished" || event.type === "plan_failed";
-    },
+    applyEvent: (event) => steps.applyEvent(event),
     refresh: async (call, now) => {
-      // the running step's node counts: its task job is read when the step starts, then at most once a
-      // second until it ends (dense polls near the plan's predicted end need not read it each time)
-      if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return;
-      if (step.state !== undefined && stepReadAt !== undefined && now - stepReadAt < STEP_READ_MS) return;
-      stepReadAt = now;
-      const job = await client.getJob(step.jobName, call).catch(() => undefined);
-      if (!job) return;
-      step.state = job.state;
-      step.nodeCount = job.node_count ?? undefined;
-      for (const key of Object.keys(counts)) delete counts[key];
-      Object.assign(counts, job.node_states ?? {});
+      // the running step's node counts, from its task job (a failed read leaves the last ones)
+      const stepJob = steps.jobToRead(now);
+      if (stepJob === undefined) return;
+      const job = await client.getJob(stepJob, call).catch(() => undefined);
+      if (job) steps.useStepJob(job);
     },
-    step: () => step && { ...step },
+    step: () => steps.current(),
     isTerminal: (state) => TERMINAL_PLAN_JOB_STATES.has(state),
-    stop: (call) => stopPlanJob(client, planJobName, { known: seen, call }),
-    counts,
+    stop: (call) => stopPlanJob(client, planJobName, { known: steps.jobNames, call }),
+    counts: steps.counts,
   });
   const final = planJob!;
   const failed = final.state === "failure";
   const result = final.result ?? undefined;
   const taskJobIds = await planTaskJobIds(client, planJobName, {
     record: final,
-    known: seen,
+    known: steps.jobNames,
     call: outcome.call,
   }).catch((cause) => outcome.fail("request-failed", cause));
   return {
@@ -355,347 +231,13 @@ export async function waitForPlanJob(
   };
 }
 
-interface Poller {
-  /** fetches the job record, returns its state */
-  fetchRecord(call: CallOptions): Promise<string>;
-  /** lists recent jobs; the state is the waited-for job's when the list has it (its record is then known) */
-  fetchHistory(
-    hints: HistoryHints,
-    call: CallOptions,
-  ): Promise<{ state?: string; similar: () => SimilarRuns }>;
-  /** jobs: an estimate from what the job's nodes took in their last Puppet runs, when there is no history */
-  fetchNodeRuns?(call: CallOptions): Promise<DurationEstimate | undefined>;
-  fetchEvents(start: number | undefined, call: CallOptions): Promise<EventsPage>;
-  /** applies one event read `readAt` ms after the job started; true when it suggests the job has ended */
-  applyEvent(event: OrchestratorEvent, readAt: number): boolean;
-  /** the job's duration extrapolated from its progress, at `now` ms after it started */
-  estimate?(now: number): DurationEstimate | undefined;
-  /** false while events would tell nothing the record does not (a one-node job): the polls read the record */
-  eventsUseful?(): boolean;
-  /** the caller described the job it just started: no record read before the first poll */
-  sketched?: boolean;
-  /** reads what the progress needs beyond the events (a plan's running step), once per poll */
-  refresh?(call: CallOptions, now: number): Promise<void>;
-  /** plan jobs: the step running now */
-  step?(): PlanStepProgress | undefined;
-  isTerminal(state: string): boolean;
-  /** stops the job (a plan job: with the task jobs it started, which are then reported) */
-  stop(call: CallOptions): Promise<PlanStopOutcome | unknown>;
-  counts: Record<string, number>;
-}
-
 /** The nodes a job's last-run estimate asks PuppetDB about at most (one query); larger jobs: the progress estimate. */
 const MAX_REPORT_NODES = 100;
 /** How long the wait gives PuppetDB for the nodes' last runs before it goes on without them. */
 const NODE_RUNS_TIMEOUT_MS = 1_000;
-
-/** A job's state when created, before the first record read says otherwise. */
-const NEW_JOB_STATE = "new";
-
-const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
-/** Runs alike only in part (other environment, parameters or nodes) predict less tightly: a wider window. */
-const LOOSE_RELATIVE_SPREAD = 0.05;
-const CLOSE_BASES = new Set(["same scope", "same node count", "same parameters"]);
-
-/** The estimate from earlier runs, saying what they share with this job. */
-function historyEstimate(similar: SimilarRuns): DurationEstimate | undefined {
-  const relativeSpread = CLOSE_BASES.has(similar.basis) ? undefined : LOOSE_RELATIVE_SPREAD;
-  const estimate = estimateJobDuration(similar.durationsMs, { relativeSpread });
-  return estimate && { ...estimate, basis: similar.basis };
-}
-
-/** A plan's running step's task job is read at most this often (for its node counts in the progress). */
-const STEP_READ_MS = 1_000;
-/** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
-const STOP_ON_ABORT_MS = 1_000;
-/** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
-const MAX_EVENTS_PAUSE_POLLS = 8;
 /** Recent jobs listed for the history estimate: enough to hold this job and a few like it. */
 const HISTORY_LIMIT = 50;
-/**
- * Events pages read back to back in one poll while they come full (the server has more): a wait that
- * falls behind would stamp old node starts and ends with the time it reads them, and the progress
- * estimate would extrapolate from a job that no longer exists (10,000 nodes make 20,000 events).
- */
-const MAX_PAGES_PER_POLL = 8;
-/** A page this long or longer that is as long as the longest so far is taken as full. */
-const MIN_FULL_PAGE = 100;
-
-/** A predicted end as a clock time, and the half-width of the window it is expected in. */
-interface EndWindow {
-  endAt: number;
-  spreadMs: number;
-}
-
-async function poll(
-  client: OrchestratorClient,
-  kind: JobKind,
-  name: string,
-  options: WaitOptions<Job> | WaitOptions<PlanJob>,
-  p: Poller,
-) {
-  const clock = options.clock ?? systemClock;
-  const policy = { ...DEFAULT_POLL_POLICY, ...options.poll };
-  const history = parseHistoryOption(options.history);
-  const start = clock.now();
-  const jobStart = options.startedAt ?? start;
-  const deadline = options.timeoutMs === undefined ? undefined : start + options.timeoutMs;
-  let estimate: DurationEstimate | undefined =
-    options.expectedDurationMs === undefined ? undefined : callerEstimate(options.expectedDurationMs);
-  const call = { signal: options.signal, counter: { requests: 0 } };
-  const url = kind === "job" ? client.jobUrl(name) : client.planJobUrl(name);
-  let state: string | undefined;
-  const fail = (reason: "aborted" | "request-failed", cause: unknown): never => {
-    if (cause instanceof JobWaitError) throw cause;
-    throw new JobWaitError({
-      jobKind: kind,
-      jobName: name,
-      jobUrl: url,
-      reason,
-      stopped: false,
-      lastState: state,
-      cause,
-    });
-  };
-  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (cause) {
-      if (options.signal?.aborted) return fail("aborted", options.signal.reason);
-      // a wrong job id is the caller's mistake, not a wait problem: keep the plain 404
-      if (state === undefined && cause instanceof OrchestratorError && cause.status === 404) throw cause;
-      return fail("request-failed", cause);
-    }
-  };
-  // The one way the wait stops a job, at its deadline or when aborted with `stopOnAbort`.
-  // A plan job's stop also stops its task jobs, and says which (the error lists them).
-  const stopJob = (
-    signal: AbortSignal | undefined,
-  ): Promise<{ stopped: boolean } & Partial<PlanStopOutcome>> =>
-    p.stop({ signal, counter: call.counter }).then(
-      (result) => ({ stopped: true, ...(isPlanStopOutcome(result) ? result : {}) }),
-      () => ({ stopped: false }),
-    );
-
-  try {
-    await follow();
-  } catch (error) {
-    const reason = options.signal?.reason;
-    if (error instanceof JobWaitError && error.reason === "aborted" && options.stopOnAbort?.(reason)) {
-      const stopOutcome = await stopJob(AbortSignal.timeout(STOP_ON_ABORT_MS));
-      throw new JobWaitError({
-        ...stopOutcome,
-        jobKind: kind,
-        jobName: name,
-        jobUrl: url,
-        reason: "aborted",
-        lastState: state,
-        cause: reason,
-      });
-    }
-    throw error;
-  }
-  return {
-    call,
-    elapsedMs: () => clock.now() - start,
-    estimate: current,
-    fail,
-  };
-
-  // live progress beats history: it describes this run
-  function current() {
-    return p.estimate?.(clock.now() - jobStart) ?? estimate;
-  }
-
-  async function follow(): Promise<void> {
-    let found: Awaited<ReturnType<Poller["fetchHistory"]>> | undefined;
-    // an estimate found after the start (from `recentNow`), and whether the job has outlived it
-    let learned: "in use" | "dropped" | undefined;
-    if (estimate === undefined && history !== false) {
-      // history only sharpens the schedule: a server that refuses the list (permissions, old PE) costs nothing
-      found = await p.fetchHistory(history, call).catch(() => {
-        if (options.signal?.aborted) return fail("aborted", options.signal.reason);
-        return undefined;
-      });
-      state = found?.state ?? (p.sketched ? NEW_JOB_STATE : undefined);
-      if (state === undefined) state = await guarded(() => p.fetchRecord(call));
-      if (found) estimate = historyEstimate(found.similar());
-      // a job like no other earlier one: what its nodes took last time (a failed look-up costs nothing)
-      if (estimate === undefined && p.fetchNodeRuns) {
-        estimate = await p.fetchNodeRuns(call).catch(() => {
-          if (options.signal?.aborted) return fail("aborted", options.signal.reason);
-          return undefined;
-        });
-      }
-    } else {
-      state = p.sketched ? NEW_JOB_STATE : await guarded(() => p.fetchRecord(call));
-    }
-    // a sketched job's record was as good as read when it was created
-    let recordAt = p.sketched ? start : clock.now();
-    // polls are planned from when the previous one was sent, so round trips do not stretch the schedule
-    let polledAt = start;
-    let nextStart: number | undefined;
-    let progressAt = start;
-    let lastMessage: string | undefined;
-    let reported = "";
-    const report = () => {
-      const progress: WaitProgress = {
-        jobName: name,
-        state: state!,
-        nodeStates: { ...p.counts },
-        lastMessage,
-        elapsedMs: clock.now() - start,
-        estimate: current(),
-        step: p.step?.(),
-      };
-      const key = JSON.stringify([progress.state, progress.nodeStates, lastMessage, progress.step]);
-      if (key !== reported) {
-        reported = key;
-        options.onProgress?.(progress);
-      }
-    };
-    report();
-
-    // The window around a predicted end is fixed when the wait enters it: a prediction recomputed from
-    // `now` while no new events are read (progress: "the overdue runs end now") slides along with the
-    // clock and would keep the wait polling every `aroundEndMs` until the job really ends.
-    let window: EndWindow | undefined;
-    // the first window the job outlived: from then on the interval is at least the one its overrun
-    // calls for (half the overrun, up to `maxMs`), whatever later predictions say
-    let missed: EndWindow | undefined;
-    let longestPage = 0;
-    const delayFor = (target: EndWindow | undefined, at: number) =>
-      nextPollDelay({
-        elapsedMs: at - jobStart,
-        sinceProgressMs: Math.max(0, at - progressAt),
-        untilExpectedEndMs: target && target.endAt - at,
-        expectedSpreadMs: target?.spreadMs,
-        // a prediction from history or the caller does not improve with early polls; one from progress does
-        settled: current()?.source !== "progress",
-        policy,
-      });
-    const currentTarget = (): EndWindow | undefined => {
-      const predicted = current();
-      return (
-        window ?? (predicted && { endAt: jobStart + predicted.durationMs, spreadMs: predicted.spreadMs })
-      );
-    };
-    /** When the poll after one sent at `at` is due, on the schedule. */
-    const nextPollAt = (at: number) =>
-      at + Math.max(delayFor(currentTarget(), at), missed ? delayFor(missed, at) : 0);
-
-    // Events said the job ended: its record is read at each poll until it agrees, the polls backing off
-    // from `minMs` (a record that lags its events must not cost a request every 50 ms).
-    let wantRecord = false;
-    let recheckMs = policy.minMs;
-    // The events endpoint failed: it is left alone for a few polls (doubling per failure in a row).
-    let eventsFailures = 0;
-    let eventsPause = 0;
-    while (!p.isTerminal(state)) {
-      const now = clock.now();
-      if (deadline !== undefined && now >= deadline) {
-        const stopOutcome =
-          options.stopOnTimeout !== false ? await stopJob(options.signal) : { stopped: false };
-        throw new JobWaitError({
-          ...stopOutcome,
-          jobKind: kind,
-          jobName: name,
-          jobUrl: url,
-          reason: "deadline",
-          lastState: state,
-          detail: `${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
-        });
-      }
-      // nothing predicted yet: a job like this one may have ended since (no request; see `recentNow`)
-      if (estimate === undefined && found && !learned && options.recentNow) {
-        estimate = historyEstimate(found.similar());
-        learned = estimate !== undefined ? "in use" : undefined;
-      }
-      const target = currentTarget();
-      let delay = nextPollAt(polledAt) - now;
-      if (wantRecord) delay = Math.min(delay, polledAt + recheckMs - now);
-      delay = Math.max(0, deadline === undefined ? delay : Math.min(delay, deadline - now));
-      await guarded(() => clock.sleep(delay, options.signal));
-      polledAt = clock.now();
-
-      // around the predicted end only the state matters: one record read says "done" where an events
-      // page would need a second request for the record. The window is entered once; past its far
-      // side (E + 2w) the job has outlived the prediction and the wait reads events again. A job whose
-      // events say nothing the record does not (one node) has its record read at every poll instead.
-      let nearEnd = false;
-      if (target && !missed) {
-        if (polledAt > target.endAt + 2 * target.spreadMs && learned === "in use" && current() === estimate) {
-          // a like job's run, learnt on the way, that this one outlived: back to the grid, not the overrun's
-          // sparser polls (one sibling's run predicts less than the history read at the start)
-          estimate = undefined;
-          learned = "dropped";
-          window = undefined;
-        } else if (polledAt > target.endAt + 2 * target.spreadMs) {
-          missed = target;
-          window = undefined;
-        } else if (polledAt >= target.endAt - target.spreadMs) {
-          window = target;
-          nearEnd = true;
-        }
-      }
-      // Events feed progress and may tell of the end early; they never decide it alone: the record is also
-      // read whenever skipping it would leave it unread for more than `maxMs` by the next poll, so an end the
-      // events never report (empty, cut short, failing, lost in a restart) is seen within `maxMs`, or at the
-      // next poll when the schedule itself is sparser (far from a predicted end).
-      const recordOnly = nearEnd || p.eventsUseful?.() === false;
-      const readEvents = !wantRecord && !recordOnly;
-      if (readEvents && eventsPause > 0) eventsPause--;
-      else if (readEvents) {
-        for (let pages = 0; pages < MAX_PAGES_PER_POLL; pages++) {
-          let page: EventsPage;
-          try {
-            page = await p.fetchEvents(nextStart, { ...call, retry: false });
-          } catch {
-            if (options.signal?.aborted) return fail("aborted", options.signal.reason);
-            eventsFailures++;
-            eventsPause = Math.min(MAX_EVENTS_PAUSE_POLLS, 2 ** (eventsFailures - 1));
-            break;
-          }
-          eventsFailures = 0;
-          if (page.items.length > 0) progressAt = clock.now();
-          const at = clock.now() - jobStart;
-          for (const event of page.items) {
-            const id = Number(event.id);
-            if (Number.isFinite(id)) nextStart = Math.max(nextStart ?? 0, id + 1);
-            if (event.message) lastMessage = event.message;
-            else if (typeof event.details?.message === "string") lastMessage = event.details.message;
-            if (event.type === "job_stopping") state = "stopping";
-            if (p.applyEvent(event, at)) wantRecord = true;
-          }
-          // a full page: the server has more, read on so the progress seen is the job's current one
-          const full = page.items.length >= Math.max(MIN_FULL_PAGE, longestPage);
-          longestPage = Math.max(longestPage, page.items.length);
-          if (!full || nextStart === undefined || wantRecord) break;
-        }
-      }
-      if (wantRecord || recordOnly || nextPollAt(polledAt) - recordAt > policy.maxMs) {
-        const lagging = wantRecord;
-        state = await guarded(() => p.fetchRecord(call));
-        recordAt = clock.now();
-        wantRecord = wantRecord && !p.isTerminal(state);
-        recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;
-      }
-      if (p.refresh && !p.isTerminal(state)) await p.refresh(call, clock.now());
-      report();
-    }
-  }
-}
-
-const isPlanStopOutcome = (value: unknown): value is PlanStopOutcome =>
-  typeof value === "object" && value !== null && Array.isArray((value as PlanStopOutcome).taskJobsStopped);
-
-function move(counts: Record<string, number>, from: string, to: string): void {
-  if (counts[from]) {
-    counts[from]--;
-    if (counts[from] === 0) delete counts[from];
-  }
-  counts[to] = (counts[to] ?? 0) + 1;
-}
+const NO_RUNS: SimilarRuns = { durationsMs: [], basis: "none" };
 
 function asError(value: unknown): PlanJobWaitResult["error"] {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { callerEstimate, estimateJobDuration } from "../../provider/wait/estimate-job-duration";
+import { callerEstimate, estimateJobDuration, median } from "../../provider/wait/estimate-job-duration";
 
 describe("estimateJobDuration", () => {
   it("is undefined without usable samples", () => {
@@ -42,5 +42,13 @@ describe("callerEstimate", () => {
   it("gives a caller's duration the same prior spread as one history sample", () => {
     assert.deepEqual(callerEstimate(60_000), { durationMs: 60_000, spreadMs: 1200, source: "caller" });
     assert.equal(callerEstimate(1000).spreadMs, 100);
+  });
+});
+
+describe("median", () => {
+  it("takes the middle value, or the mean of the two middle ones", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.ok(Number.isNaN(median([])));
   });
 });

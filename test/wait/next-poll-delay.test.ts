@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { DEFAULT_POLL_POLICY, nextPollDelay } from "../../provider/wait/next-poll-delay";
+import { DEFAULT_POLL_POLICY, nextPollAt, nextPollDelay } from "../../provider/wait/next-poll-delay";
 
 const policy = DEFAULT_POLL_POLICY;
 
@@ -141,5 +141,43 @@ describe("nextPollDelay", () => {
     assert.equal(nextPollDelay(input), nextPollDelay({ ...input, expectedSpreadMs: 100 }));
     const long = { elapsedMs: 59_000, untilExpectedEndMs: 1000, policy };
     assert.equal(nextPollDelay(long), nextPollDelay({ ...long, expectedSpreadMs: 1200 }));
+  });
+});
+
+describe("nextPollAt", () => {
+  // clock times: the job started at T
+  const T = 1_000_000;
+  const input = { jobStart: T, progressAt: T, settled: false, policy };
+
+  it("without a prediction keeps to the grid from the job's start, on the clock", () => {
+    assert.equal(nextPollAt(T + 1300, input), T + 2000);
+    assert.equal(nextPollAt(T, input), T + 1000);
+  });
+
+  it("aims at the target window: a 60 s ± 1.2 s end is first polled at maxMs", () => {
+    const target = { endAt: T + 60_000, spreadMs: 1200 };
+    assert.equal(nextPollAt(T, { ...input, target }), T + policy.maxMs);
+  });
+
+  it("passes on whether the prediction is settled: a settled window within maxMs is gone to in one jump", () => {
+    const target = { endAt: T + 3000, spreadMs: 1000 };
+    assert.equal(nextPollAt(T, { ...input, target, settled: true }), T + 2000, "the window's start");
+    assert.equal(nextPollAt(T, { ...input, target }), T + 300, "10% of the end first");
+  });
+
+  it("never polls sooner than the missed window's overrun calls for, whatever the target says", () => {
+    const at = T + 64_000;
+    const target = { endAt: at, spreadMs: 1200 };
+    assert.equal(nextPollAt(at, { ...input, target }), at + policy.aroundEndMs);
+    const missed = { endAt: T + 60_000, spreadMs: 1200 };
+    assert.equal(nextPollAt(at, { ...input, target, missed }), at + 2000, "half the 4 s overrun");
+    assert.equal(nextPollAt(at, { ...input, missed }), at + 2000, "the grid's 1 s is shorter");
+  });
+
+  it("counts the quiet time since progress, when the policy follows events", () => {
+    const events = { ...input, policy: { ...policy, unpredictedMs: undefined } };
+    const at = T + 10_000;
+    assert.equal(nextPollAt(at, { ...events, progressAt: at - 3000 }), at + 3000);
+    assert.equal(nextPollAt(at, { ...events, progressAt: at + 100 }), at + 500, "5% of the time waited");
   });
 });
