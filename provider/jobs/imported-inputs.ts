@@ -34,5 +34,8 @@ export function importedPlanInputs(job: PlanJob): Props {
   });
 }
 
+/** Only what the record says: no empty values (PE records an unset description as ""). */
 const compact = (props: Props): Props =>
-  Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined && value !== null));
+  Object.fromEntries(
+    Object.entries(props).filter(([, value]) => value !== undefined && value !== null && value !== ""),
+  );
