@@ -37,7 +37,7 @@ function layer(files, folders, { pulumi }) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".pulumi-test/", ".demo/", "examples/*/node_modules/"] },
+  { ignores: ["dist/", "node_modules/", ".pulumi-test/", ".demo/", "examples/*/node_modules/", "sdk/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
