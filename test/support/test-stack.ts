@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pluginBinDir } from "./plugin";
 import { pulumiBinDir, repoRoot } from "./pulumi-cli";
 
 export interface CommandResult {
@@ -21,6 +22,10 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Where to create the project folder (default: `.pulumi-test/` in this clone). */
   parentDir?: string;
+  /** Put this clone's provider plugin (`pulumi-resource-pe`) on the engine's PATH. */
+  plugin?: boolean;
+  /** Pulumi.yaml's runtime (default: nodejs with TypeScript); a program in another language names its own. */
+  runtime?: string;
 }
 
 /** Where test projects live: inside the clone, so that programs resolve this package's node_modules. */
@@ -58,7 +63,7 @@ export class TestStack {
     const dir = fs.mkdtempSync(path.join(parent, `${options.project ?? "test"}-`));
     const project = options.project ?? "test";
     const files: Record<string, string> = {
-      "Pulumi.yaml": `name: ${project}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+      "Pulumi.yaml": `name: ${project}\n${options.runtime ?? "runtime:\n  name: nodejs\n  options:\n    typescript: true\n"}`,
       // Its own package.json makes the project folder the program's package root (not this repository).
       "package.json": JSON.stringify({ name: project, private: true }, null, 2),
       "tsconfig.json": JSON.stringify(
@@ -76,7 +81,9 @@ export class TestStack {
     fs.mkdirSync(path.join(dir, ".home"));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      PATH: `${pulumiBinDir()}${path.delimiter}${process.env.PATH ?? ""}`,
+      PATH: [...(options.plugin ? [pluginBinDir()] : []), pulumiBinDir(), process.env.PATH ?? ""].join(
+        path.delimiter,
+      ),
       PULUMI_HOME: path.join(dir, ".home"),
       PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,
       PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
