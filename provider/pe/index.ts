@@ -42,7 +42,6 @@ export {
   OrchestratorClient,
   type RequestSpec,
 } from "./orchestrator-client";
-export { planPath } from "./plan-path";
 export { planTaskJobIds, sortedJobIds, stepStartJobId } from "./plan-task-job-ids";
 export {
   type ConnectionInput,

@@ -2,7 +2,6 @@ import type { z } from "zod";
 import { ApiClient, type CallOptions, type RequestSpec, validate } from "./http/api-client";
 import { RequestValidationError } from "./http/errors";
 import { type NodeSummary, NodeSummaryBuilder } from "./node-summary";
-import { planPath } from "./plan-path";
 import {
   type DeployRequest,
   deployRequestSchema,
@@ -254,4 +253,12 @@ function jobPath(name: string): string {
   if (!parsed.success)
     throw new RequestValidationError("job id", [`"${name}": ${parsed.error.issues[0].message}`]);
   return parsed.data;
+}
+
+/** `mymodule::deploy` → `mymodule/deploy`; a module's init plan `mymodule` → `mymodule/init` (§12.22). */
+export function planPath(planName: string): string {
+  const [module, ...rest] = planName.split("::");
+  if (!module || rest.some((part) => !part)) throw new Error(`"${planName}" is not a plan name`);
+  const plan = rest.length === 0 ? "init" : rest.join("::");
+  return `${encodeURIComponent(module)}/${encodeURIComponent(plan)}`;
 }

@@ -8,6 +8,7 @@ import {
   ResponseShapeError,
   resolveConnectionSettings,
 } from "../../provider/pe";
+import { planPath } from "../../provider/pe/orchestrator-client";
 import { clientFor, recordingLogger, startTestEmulator } from "../support/emulator";
 import { startFaultProxy } from "../support/fault-proxy";
 
@@ -289,5 +290,13 @@ describe("OrchestratorClient against the emulator (HTTPS, real CA and tokens)", 
       const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
       assert.throws(() => clientFor(emu, { cacert: keyPem }), /pe:cacert holds PEM text but no CERTIFICATE/);
     });
+  });
+});
+
+describe("planPath", () => {
+  it("maps plan names to /plans/:module/:plan", () => {
+    assert.equal(planPath("canary"), "canary/init");
+    assert.equal(planPath("facts::info"), "facts/info");
+    assert.throws(() => planPath("bad::"), /not a plan name/);
   });
 });

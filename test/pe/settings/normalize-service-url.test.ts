@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { isLoopbackHost, normalizeServiceUrl } from "../../../provider/pe/settings/normalize-service-url";
-import { planPath } from "../../../provider/pe/plan-path";
 
 describe("normalizeServiceUrl", () => {
   for (const input of [
@@ -43,13 +42,5 @@ describe("isLoopbackHost", () => {
     for (const h of ["128.0.0.1", "pe.example.com", "10.0.0.1", "[::2]", "127.example.com"]) {
       assert.equal(isLoopbackHost(h), false, h);
     }
-  });
-});
-
-describe("planPath", () => {
-  it("maps plan names to /plans/:module/:plan", () => {
-    assert.equal(planPath("canary"), "canary/init");
-    assert.equal(planPath("facts::info"), "facts/info");
-    assert.throws(() => planPath("bad::"), /not a plan name/);
   });
 });
