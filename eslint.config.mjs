@@ -37,7 +37,17 @@ function layer(files, folders, { pulumi }) {
 }
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".pulumi-test/", ".demo/", "examples/*/node_modules/", "sdk/"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      ".pulumi-test/",
+      ".demo/",
+      "examples/*/node_modules/",
+      "examples/*/venv/",
+      "sdk/",
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
