@@ -69,6 +69,19 @@ export class CodeDeployStore {
     return until;
   }
 
+  /** The commit the environment's newest completed deploy put in place by `now` (undefined: none yet). */
+  deployedCommit(environment: string, now: number): string | undefined {
+    let newest: CodeDeployRecord | undefined;
+    for (const d of this.deploys)
+      if (
+        d.environment === environment &&
+        statusOf(d, now) === "complete" &&
+        (newest?.endAt ?? -1) <= d.endAt
+      )
+        newest = d;
+    return newest?.signature ?? undefined;
+  }
+
   save(): void {
     if (!this.file) return;
     const tmp = `${this.file}.tmp`;

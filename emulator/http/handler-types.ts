@@ -34,6 +34,8 @@ export interface RequestContext {
 export interface Handled {
   status: number;
   body: unknown;
+  /** Response headers beside the content type and length (PuppetDB's `X-Records`). */
+  headers?: Record<string, string>;
 }
 
 export type Handler = (state: EmulatorState, ctx: RequestContext) => Handled;

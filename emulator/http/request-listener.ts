@@ -70,11 +70,7 @@ function faultError(rule: NonNullable<FaultPlan["error"]>): ApiError {
 }
 
 /** Authenticates, routes and answers one request; faults wrap the whole exchange. */
-async function handle(
-  opts: ListenerOptions,
-  req: IncomingMessage,
-  url: URL,
-): Promise<Handled & { headers?: Record<string, string> }> {
+async function handle(opts: ListenerOptions, req: IncomingMessage, url: URL): Promise<Handled> {
   const path = url.pathname;
   if (req.method === "GET" && path === "/status/v1/simple/orchestrator-service")
     return { status: 200, body: "running" };
@@ -126,11 +122,7 @@ async function handleCodeManager(opts: ListenerOptions, req: IncomingMessage, ur
   return route[2](state, { caller, body, query: url.searchParams, params: [], view });
 }
 
-async function send(
-  res: ServerResponse,
-  out: Handled & { headers?: Record<string, string> },
-  plan: FaultPlan,
-) {
+async function send(res: ServerResponse, out: Handled, plan: FaultPlan) {
   let text = typeof out.body === "string" ? out.body : JSON.stringify(out.body);
   if (plan.malformed) text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
   const type = typeof out.body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
@@ -169,7 +161,7 @@ export function createRequestListener(opts: ListenerOptions) {
         req.socket.destroy();
         return;
       }
-      let out: Handled & { headers?: Record<string, string> };
+      let out: Handled;
       try {
         if (plan.error) throw faultError(plan.error);
         out = await handle(opts, req, url);

@@ -40,10 +40,17 @@ export function renderJob(job: JobProgress, ctx: ViewContext): Record<string, un
     nodes: { id: `${url}/nodes` },
     report: { id: `${url}/report` },
     events: { id: `${url}/events` },
+    // each state is left when the next is entered; the end state, as recorded PE jobs show it, at once (the
+    // current state of a job still going has none)
     status: transitions.map(([state, at], i) => ({
       state,
       enter_time: iso(rec.createdAt + at),
-      exit_time: i + 1 < transitions.length ? iso(rec.createdAt + transitions[i + 1][1]) : null,
+      exit_time:
+        i + 1 < transitions.length
+          ? iso(rec.createdAt + transitions[i + 1][1])
+          : done
+            ? iso(rec.createdAt + at)
+            : null,
     })),
     userdata: rec.userdata,
   };

@@ -5,7 +5,10 @@ import { parseBody } from "../http/parse-body";
 
 const inventoryRequestSchema = z.strictObject({ nodes: z.array(z.string()) });
 
-/** One node's PCP connection as the orchestrator reports it; broker and timestamp only when connected. */
+/**
+ * One node's PCP connection as the orchestrator reports it; broker and timestamp only when connected. The
+ * timestamp carries milliseconds, as PE's does (`2017-07-14T15:57:33.640Z`), unlike job timestamps.
+ */
 function entry(state: EmulatorState, name: string, view: RequestContext["view"]) {
   const node = state.nodes.get(name);
   if (!node?.connected) return { name, connected: false };
@@ -14,7 +17,7 @@ function entry(state: EmulatorState, name: string, view: RequestContext["view"])
     name,
     connected: true,
     broker,
-    timestamp: new Date(view.now).toISOString().replace(/\.\d+Z$/, "Z"),
+    timestamp: new Date(view.now).toISOString(),
   };
 }
 

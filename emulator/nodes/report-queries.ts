@@ -17,7 +17,8 @@ export interface ReportRow {
  * `["from", "reports", condition]` (AST, optionally `["extract", [...], condition]`): each named node's latest
  * report, the only reports the emulator keeps. The condition must say `["=", "latest_report?", true]`; it may
  * name the nodes (`["=", "certname", x]`, `["in", "certname", ["array", [...]]]`, under `and`/`or`), else every
- * node's (in certname order, as PuppetDB pages them with `["order_by", [["certname", "asc"]]]`). A node's latest
+ * node's; in the world's node order (PuppetDB promises no order without `order_by`; puppetdb-paging.ts orders
+ * and pages them). A node's latest
  * report is its last Puppet run in a deploy job that has ended, else its scheduled agent run, which lasted its
  * `runSeconds` (world seconds, real time at the time scale) and ended before the emulator's process started.
  * A string: the query is refused (a 400).
@@ -41,7 +42,7 @@ export function latestReports(
   };
   walk(condition);
   if (!latest) return 'The emulator keeps only the latest reports: add ["=", "latest_report?", true]';
-  if (names.size === 0) for (const certname of [...state.nodes.keys()].sort()) names.add(certname);
+  if (names.size === 0) for (const certname of state.nodes.keys()) names.add(certname);
   const runs = new Map<string, { start: number; end: number; outcome: string; environment: string }>();
   for (const job of state.store.jobs.values()) {
     const rec = job.record;
@@ -59,9 +60,8 @@ export function latestReports(
     }
   }
   const rows: ReportRow[] = [];
-  for (const certname of names) {
-    const node = state.nodes.get(certname);
-    if (!node) continue;
+  for (const [certname, node] of state.nodes) {
+    if (!names.has(certname)) continue;
     const run = runs.get(certname);
     if (run) {
       rows.push({

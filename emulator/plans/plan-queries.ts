@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   ApiError,
   orchestratorKind,
@@ -99,6 +100,19 @@ export function environmentOf(state: EmulatorState, query: URLSearchParams): str
   return env;
 }
 
+/**
+ * The environment's code id, as PE's task and plan listings carry it: `urn:puppet:code-id:1:<sha>;<env>`, the
+ * commit of its newest completed code deploy, else its branch in the world's control repo, else a stable sha
+ * derived from its name (the commit the emulator's control repo has for it when the world declares none).
+ */
+export function codeIdOf(state: EmulatorState, env: string, now: number): string {
+  const sha =
+    state.codeManager.deploys.deployedCommit(env, now) ??
+    state.world.controlRepo?.branches[env] ??
+    createHash("sha1").update(env).digest("hex");
+  return `urn:puppet:code-id:1:${sha};${env}`;
+}
+
 const plansIn = (state: EmulatorState, env: string) =>
   state.world.plans.filter((p) => p.environments.length === 0 || p.environments.includes(env));
 
@@ -118,7 +132,10 @@ export function listPlans(state: EmulatorState, ctx: RequestContext): Handled {
       permitted: may(ctx.caller.user, "plans", p.name),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { status: 200, body: { environment: { name: env, code_id: null }, items } };
+  return {
+    status: 200,
+    body: { environment: { name: env, code_id: codeIdOf(state, env, ctx.view.now) }, items },
+  };
 }
 
 function metadata(plan: WorldPlan): Record<string, unknown> {
@@ -161,7 +178,7 @@ export function getPlan(state: EmulatorState, ctx: RequestContext): Handled {
     body: {
       id: `${ctx.view.apiUrl}/plans/${planPath(plan.name)}`,
       name: plan.name,
-      environment: { name: env, code_id: null },
+      environment: { name: env, code_id: codeIdOf(state, env, ctx.view.now) },
       metadata: metadata(plan),
       permitted: may(ctx.caller.user, "plans", plan.name),
     },

@@ -10,6 +10,18 @@ import { actionNoun } from "./step-results";
 /** PE runs commands and scripts in plans through the bolt_shim module's tasks. */
 const shimTask = { run_command: "bolt_shim::command", run_script: "bolt_shim::script" } as const;
 
+/**
+ * What a command prints on a node when the world's step says nothing: a few well-known ones (PE runs tasks, and
+ * bolt_shim::command with them, as root on *nix agents), else nothing.
+ */
+export function commandOutput(command: string): string {
+  const line = command.trim();
+  if (/^(whoami|id -un|id -u -n)$/.test(line)) return "root\n";
+  const echo = /^echo\s+(.*)$/.exec(line);
+  if (echo) return `${echo[1].replace(/^(["'])(.*)\1$/, "$2")}\n`;
+  return "";
+}
+
 function asCount(value: unknown, fallback: number): number {
   const n = typeof value === "string" ? Number(value) : value;
   return typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : fallback;
@@ -61,7 +73,7 @@ export function planSteps(
       value:
         step.action === "run_task"
           ? fillTemplate(task?.result ?? null, params)
-          : { stdout: step.output, stderr: "", merged_output: step.output, exit_code: 0 },
+          : commandValue(step.output ?? (step.action === "run_command" ? commandOutput(object) : "")),
       ...(step.message !== undefined ? { message: String(fillTemplate(step.message, values)) } : {}),
       catchErrors: step.catchErrors,
       onlyIfOk: step.onlyIfOk,
@@ -69,3 +81,6 @@ export function planSteps(
     };
   });
 }
+
+/** A successful command's or script's Bolt value. */
+const commandValue = (stdout: string) => ({ stdout, stderr: "", merged_output: stdout, exit_code: 0 });

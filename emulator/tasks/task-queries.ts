@@ -1,11 +1,11 @@
 // tasks/: the task metadata endpoints. Running a task makes a job (jobs/commands.ts). Imports world/, http/
-// and plans/plan-queries.ts for the `environment` parameter that plans and tasks check alike.
+// and plans/plan-queries.ts for the `environment` parameter that plans and tasks check alike, and its code id.
 
 import { createHash } from "node:crypto";
 import { ApiError, orchestratorKind, validationError } from "../http/api-error";
 import { may } from "../http/auth";
 import type { EmulatorState, Handled, RequestContext } from "../http/handler-types";
-import { environmentOf } from "../plans/plan-queries";
+import { codeIdOf, environmentOf } from "../plans/plan-queries";
 import type { WorldTask } from "../world/world-schema";
 
 const tasksIn = (state: EmulatorState, env: string) =>
@@ -47,7 +47,10 @@ export function listTasks(state: EmulatorState, ctx: RequestContext): Handled {
       permitted: may(ctx.caller.user, "tasks", t.name),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { status: 200, body: { environment: { name: env, code_id: null }, items } };
+  return {
+    status: 200,
+    body: { environment: { name: env, code_id: codeIdOf(state, env, ctx.view.now) }, items },
+  };
 }
 
 /** GET /tasks/:module/:task?environment= */
@@ -73,7 +76,7 @@ export function getTask(state: EmulatorState, ctx: RequestContext): Handled {
     body: {
       id: `${ctx.view.apiUrl}/tasks/${taskPath(task.name)}`,
       name: task.name,
-      environment: { name: env, code_id: null },
+      environment: { name: env, code_id: codeIdOf(state, env, ctx.view.now) },
       metadata: metadata(task),
       files: [
         {

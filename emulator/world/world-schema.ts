@@ -73,8 +73,11 @@ export const PlanStepSchema = z.strictObject({
   seconds: seconds.optional(),
   /** Certname globs on which this step fails (a task's own failOn applies too). */
   failOn: globs.default([]),
-  /** stdout of a command or script on success. */
-  output: z.string().default(""),
+  /**
+   * stdout of a command or script on success; absent: what the command prints on a node (plans/plan-steps.ts:
+   * `whoami` → "root\n", as PE's tasks run as root; `echo x` → "x\n"; otherwise nothing).
+   */
+  output: z.string().optional(),
   /** An `out_message` event when the step starts. */
   message: z.string().optional(),
   /** Bolt's `_catch_errors`: failed targets do not abort the plan; the plan fails at its end instead. */

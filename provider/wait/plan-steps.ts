@@ -51,15 +51,28 @@ export class PlanSteps {
   /**
    * The task job to read at clock time `now` for the running step's node counts, if any: when the step starts,
    * then at most once a second until it ends (dense polls near the plan's predicted end need not read it each
-   * time). Asking counts as reading, whether or not the read then succeeds.
+   * time), and once when the plan has ended (`planEnded`) while the step's job was last seen going, so the
+   * plan's last progress shows the step's final node states. Asking counts as reading, whether or not the read
+   * then succeeds.
    */
-  jobToRead(now: number): string | undefined {
+  jobToRead(now: number, planEnded = false): string | undefined {
     const step = this.step;
     if (!step || (step.state !== undefined && TERMINAL_JOB_STATES.has(step.state))) return undefined;
+    if (planEnded) {
+      this.readAt = now;
+      return step.jobName;
+    }
     if (step.state !== undefined && this.readAt !== undefined && now - this.readAt < STEP_READ_MS)
       return undefined;
     this.readAt = now;
     return step.jobName;
+  }
+
+  /** The step's job could not be read at the plan's end: its state and node states as last read are dropped. */
+  forgetStepJob(): void {
+    if (!this.step) return;
+    delete this.step.state;
+    for (const key of Object.keys(this.counts)) delete this.counts[key];
   }
 
   /** Takes the running step's task job as read: its state, node count and node states. */

@@ -85,8 +85,11 @@ export interface Poller {
   eventsUseful?(): boolean;
   /** the caller described the job it just started: no record read before the first poll */
   sketched?: boolean;
-  /** reads what the progress needs beyond the events (a plan's running step), once per poll */
-  refresh?(call: CallOptions, now: number): Promise<void>;
+  /**
+   * reads what the progress needs beyond the events (a plan's running step), once per poll, and once more
+   * when the job has `ended`, so that its last progress is not what the step was before it ended
+   */
+  refresh?(call: CallOptions, now: number, ended: boolean): Promise<void>;
   /** plan jobs: the step running now */
   step?(): PlanStepProgress | undefined;
   isTerminal(state: string): boolean;
@@ -367,7 +370,7 @@ export async function pollJob(
         wantRecord = wantRecord && !p.isTerminal(state);
         recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;
       }
-      if (p.refresh && !p.isTerminal(state)) await p.refresh(call, clock.now());
+      if (p.refresh) await p.refresh(call, clock.now(), p.isTerminal(state));
       report();
     }
   }

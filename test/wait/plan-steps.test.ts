@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
-import type { Job, OrchestratorEvent } from "../../provider/pe/schemas";
+import { progressLine } from "../../provider/jobs/progress-line";
+import type { OrchestratorClient } from "../../provider/pe";
+import type { EventsPage, Job, OrchestratorEvent, PlanJob } from "../../provider/pe/schemas";
+import { type WaitProgress, waitForPlanJob } from "../../provider/wait";
 import { PlanSteps } from "../../provider/wait/plan-steps";
+import type { Clock } from "../../provider/wait/poll-job";
 
 let nextId = 1;
 const event = (type: string, jobId?: string | number): OrchestratorEvent => ({
@@ -82,5 +86,105 @@ describe("PlanSteps", () => {
     assert.equal(steps.jobToRead(1200), "41", "a new step is read at once");
     steps.useStepJob(taskJob("41", "finished", { finished: 2 }));
     assert.equal(steps.jobToRead(5000), undefined, "its job has ended");
+  });
+
+  it("once the plan has ended, has a step job last seen going read again at once, and only then", () => {
+    const steps = new PlanSteps();
+    steps.applyEvent(event("command_start", "50"));
+    assert.equal(steps.jobToRead(0), "50");
+    steps.useStepJob(taskJob("50", "running", { running: 1 }, 1));
+    assert.equal(steps.jobToRead(200), undefined, "within a second");
+    assert.equal(steps.jobToRead(200, true), "50", "the plan ended: the step's final states are wanted");
+    steps.useStepJob(taskJob("50", "finished", { finished: 1 }, 1));
+    assert.equal(steps.jobToRead(300, true), undefined, "its job was seen ended");
+  });
+
+  it("forgets the step job's state and counts when that last read fails, keeping its node count", () => {
+    const steps = new PlanSteps();
+    steps.applyEvent(event("command_start", "60"));
+    steps.useStepJob(taskJob("60", "running", { running: 1 }, 1));
+    steps.forgetStepJob();
+    assert.deepEqual(steps.current(), { number: 1, action: "command", jobName: "60", nodeCount: 1 });
+    assert.deepEqual(steps.counts, {});
+  });
+});
+
+/** A clock whose sleeps pass at once. */
+function fakeClock(): Clock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+// The demo's PlanRun row ended "plan job 1 success (1s); step 2: command job 3 on 1 node: 1 running": the step's
+// job was last read (at most once a second) while it ran, and the plan's end read nothing more.
+describe("waitForPlanJob: the last progress of a plan that ended", () => {
+  /** A plan whose second step's job (3, one node) runs until `endAt` (clock ms), when the plan ends too. */
+  function stubClient(clock: Clock, endAt: number, stepJobRead: "works" | "fails" = "works") {
+    const reads: number[] = [];
+    const ended = () => clock.now() >= endAt;
+    const planJob = (): PlanJob => ({
+      id: "https://orchestrator.example.com:8143/orchestrator/v1/plan_jobs/1",
+      name: "1",
+      state: ended() ? "success" : "running",
+      duration: null,
+      status: { "2": [], "3": [] },
+    });
+    const client = {
+      planJobUrl: () => "https://orchestrator.example.com:8143/orchestrator/v1/plan_jobs/1",
+      getPlanJob: async () => planJob(),
+      getPlanJobEvents: async (_: string, start?: number): Promise<EventsPage> => {
+        const all = [event("command_start", 2), event("command_start", 3)].map((e, i) => ({
+          ...e,
+          id: String(i + 1),
+        }));
+        if (ended()) all.push({ id: "3", type: "plan_finished" });
+        return { items: all.filter((e) => Number(e.id) >= (start ?? 0)) };
+      },
+      getJob: async (name: string): Promise<Job> => {
+        reads.push(clock.now());
+        if (stepJobRead === "fails" && ended()) throw new Error("connection reset");
+        return ended()
+          ? taskJob(name, "finished", { finished: 1 }, 1)
+          : taskJob(name, "running", { running: 1 }, 1);
+      },
+    };
+    return { client: client as unknown as OrchestratorClient, reads };
+  }
+
+  it("shows the last step's final node states, read once more at the end", async () => {
+    const clock = fakeClock();
+    const { client, reads } = stubClient(clock, 600);
+    const progress: WaitProgress[] = [];
+    const done = await waitForPlanJob(client, "1", {
+      clock,
+      history: false,
+      onProgress: (p) => progress.push(p),
+    });
+    assert.equal(done.state, "success");
+    const last = progress.at(-1)!;
+    assert.equal(last.state, "success");
+    assert.deepEqual(last.nodeStates, { finished: 1 });
+    assert.equal(
+      progressLine("PlanRun", "plan job", { ...last, elapsedMs: 1000 }),
+      "PlanRun: plan job 1 success (1s); step 2: command job 3 on 1 node: 1 finished (finished)",
+    );
+    assert.ok(reads.some((t) => t < 600) && reads.at(-1)! >= 600, `step job reads at ${reads.join(", ")}`);
+  });
+
+  it("a last read that fails leaves no stale node states on the line", async () => {
+    const clock = fakeClock();
+    const { client } = stubClient(clock, 600, "fails");
+    const progress: WaitProgress[] = [];
+    await waitForPlanJob(client, "1", { clock, history: false, onProgress: (p) => progress.push(p) });
+    assert.equal(
+      progressLine("PlanRun", "plan job", { ...progress.at(-1)!, elapsedMs: 1000 }),
+      "PlanRun: plan job 1 success (1s); step 2: command job 3 on 1 node",
+    );
   });
 });

@@ -38,10 +38,13 @@ describe("sharedNodeRuns: the fleet's latest Puppet runs, read once per process"
 
   it("a fleet bigger than one page: only the nodes the page lacks are queried by name", async () => {
     const certnames = Array.from({ length: 1001 }, (_, i) => `n-${String(i).padStart(4, "0")}.example.com`);
+    // The emulator pages as PuppetDB does: the world lists the nodes last certname first, so only its order_by
+    // makes the page the first 1000 by certname, and only its limit leaves n-1000 out (an emulator that ignored
+    // order_by would serve n-1000…n-0001, one that ignored the limit all 1001: either reads once)
     emu = await startTestEmulator({
       world: {
         environments: [{ name: "production" }],
-        nodes: certnames.map((certname, i) => ({ certname, runSeconds: 10 + i })),
+        nodes: certnames.map((certname, i) => ({ certname, runSeconds: 10 + i })).reverse(),
       },
     });
     const client = clientFor(emu, { puppetdbUrl: emu.url });
@@ -57,6 +60,24 @@ describe("sharedNodeRuns: the fleet's latest Puppet runs, read once per process"
       assert.equal(pdbReads(), 2, "the page of 1000, then the one node it lacks");
       assert.deepEqual([...(await sharedNodeRuns(client, [certnames[7]], {}))], [[certnames[7], 17_000]]);
       assert.equal(pdbReads(), 2, "a node in the page: no query");
+    } finally {
+      client.close();
+    }
+  });
+
+  it("a fleet of exactly one page: a full page may have more, so a node it lacks is still queried by name", async () => {
+    const certnames = Array.from({ length: 1000 }, (_, i) => `n-${String(i).padStart(4, "0")}.example.com`);
+    emu = await startTestEmulator({
+      world: {
+        environments: [{ name: "production" }],
+        nodes: certnames.map((certname) => ({ certname, runSeconds: 10 })).reverse(),
+      },
+    });
+    const client = clientFor(emu, { puppetdbUrl: emu.url });
+    try {
+      const runs = await sharedNodeRuns(client, [certnames[999], "new.example.com"], {});
+      assert.deepEqual([...runs], [[certnames[999], 10_000]]);
+      assert.equal(pdbReads(), 2, "the full page, then the node it lacks (PuppetDB has no report of it)");
     } finally {
       client.close();
     }

@@ -39,6 +39,37 @@ describe("emulator job lifecycle", () => {
     assert.ok(Number(job.duration) >= 0.25);
   });
 
+  it("the last status entry has an exit_time once the job has ended (as recorded PE jobs), not before", async () => {
+    const last = (job: { status: Array<{ state: string; enter_time: string; exit_time: string | null }> }) =>
+      job.status.at(-1)!;
+    const name = await deploy(emu, { environment: "production", scope: { nodes: ["node1.example.com"] } });
+    const running = (await call(emu, "GET", `/jobs/${name}`)).body;
+    assert.deepEqual([last(running).state, last(running).exit_time], ["running", null]);
+    const job = await finishedJob(emu, name);
+    assert.equal(last(job).state, "finished");
+    assert.equal(last(job).exit_time, last(job).enter_time);
+    assert.equal(last(job).exit_time, job.finished_timestamp);
+    const failed = await finishedJob(
+      emu,
+      await deploy(emu, { environment: "development", scope: { nodes: ["node3.example.com"] } }),
+    );
+    assert.deepEqual([last(failed).state, last(failed).exit_time], ["failed", failed.finished_timestamp]);
+    // a plan job's status holds its task jobs' entries
+    const plan = await finishedPlanJob(
+      emu,
+      await planRun(emu, {
+        plan_name: "canary",
+        params: { nodes: ["node1.example.com"], command: "whoami" },
+      }),
+    );
+    const steps = Object.values(plan.status) as Array<Array<{ exit_time: string | null }>>;
+    assert.equal(steps.length, 1);
+    assert.ok(
+      steps[0].every((entry) => entry.exit_time !== null),
+      JSON.stringify(plan.status),
+    );
+  });
+
   it("a node that fails its run in development fails the job", async () => {
     const name = await deploy(emu, {
       environment: "development",

@@ -89,6 +89,17 @@ describe("emulator PuppetDB queries, classifier groups and inventory", () => {
     assert.deepEqual(r.body.items[2], { name: "ghost", connected: false });
   });
 
+  it("inventory timestamps carry milliseconds, as PE's do (2017-07-14T15:57:33.640Z)", async () => {
+    const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    const posted = await call(emu, "POST", "/inventory", { body: { nodes: ["web1"] } });
+    const listed = await call(emu, "GET", "/inventory");
+    const one = await call(emu, "GET", "/inventory/web1");
+    for (const item of [posted.body.items[0], listed.body.items[0], one.body]) {
+      assert.equal(item.name, "web1");
+      assert.match(item.timestamp, ms);
+    }
+  });
+
   it("faults apply to the other services too", async () => {
     emu.setFaults({ rules: [{ path: "^/pdb/", action: "error", status: 503, count: 1 }] });
     const r = await call(emu, "POST", "/pdb/query/v4", { body: { query: "nodes[certname] {}" } });

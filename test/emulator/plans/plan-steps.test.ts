@@ -98,6 +98,34 @@ describe("emulator plans: steps run as task jobs", () => {
     assert.equal(pj.result[0].value.exit_code, 0);
   });
 
+  it("canary whoami: each node prints its user, root, in the ResultSet and the step jobs' node results", async () => {
+    const name = await planRun(emu, canary(["node1.example.com", "node2.example.com"]));
+    const pj = await finishedPlanJob(emu, name);
+    assert.equal(pj.state, "success");
+    const root = { stdout: "root\n", stderr: "", merged_output: "root\n", exit_code: 0 };
+    assert.deepEqual(
+      pj.result.map((r: { value: unknown }) => r.value),
+      [root, root],
+    );
+    for (const id of await stepJobIds(emu, name)) {
+      const nodes = (await call(emu, "GET", `/jobs/${id}/nodes`)).body.items;
+      for (const node of nodes) assert.deepEqual(node.result, root, `job ${id} ${node.name}`);
+    }
+    const echo = await finishedPlanJob(
+      emu,
+      await planRun(emu, {
+        plan_name: "canary",
+        params: { nodes: ["node1.example.com"], command: 'echo "hello there"' },
+      }),
+    );
+    assert.equal(echo.result[0].value.stdout, "hello there\n");
+    const other = await finishedPlanJob(
+      emu,
+      await planRun(emu, { plan_name: "canary", params: { nodes: ["node1.example.com"], command: "true" } }),
+    );
+    assert.equal(other.result[0].value.stdout, "", "a command the emulator does not know prints nothing");
+  });
+
   it("canary: a failed canary skips the rest, and the plan fails with a Bolt run-failure naming them", async () => {
     const name = await planRun(emu, canary(["offline.example.com", "node1.example.com"]));
     const pj = await finishedPlanJob(emu, name);
