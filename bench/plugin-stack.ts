@@ -3,6 +3,7 @@
 // SDK to build) against the emulator. Run (after `npx tsc -p tsconfig.build.json`, with `pulumi` on PATH):
 //   npx ts-node --transpile-only bench/plugin-stack.ts
 //   BENCH_PLUGIN_PARTS=scale,preview,startup (the default; any of them)   BENCH_STACK_ROUNDS=3 (the default)
+//   BENCH_PLUGIN_COUNTS=1,100 (the default)   BENCH_PLUGIN_MAIN=<another build's dist/provider/plugin/main.js>
 //
 // 3p. Stack scale: wall time of `pulumi up --skip-preview` of a YAML program of N `pe:index:PlanRun`s whose plan
 //     jobs finish at once (a 0 s plan), divided by that of the same YAML program with N `noop:index:Noop`s: a
@@ -12,7 +13,8 @@
 //     kinds alternate; median of ROUNDS runs.
 // 5p. Preview: a no-change `pulumi preview` of the YAML pipeline (CodeDeploy → EnvironmentDeploy → TaskRun →
 //     PlanRun, deployed once before) divided by that of an empty YAML program (deployed too): what the plugin
-//     costs a preview, its two start-ups included. Kinds alternate; median of ROUNDS runs.
+//     costs a preview, its two start-ups included. Beside them, for comparison only, 4 resources of the no-op
+//     plugin: what any plugin on the SDK's provider server costs. Kinds alternate; median of ROUNDS runs.
 // Start-up: spawn of `node dist/provider/plugin/main.js 127.0.0.1:<port>` (a listener standing in for the
 //     engine) to the gRPC port on its stdout, median of 10; `pulumi package get-schema <launcher>`, median of 5;
 //     and where the time to the port goes (each require made by main.js, timed in the plugin's own process).
@@ -185,33 +187,35 @@ async function stackScale(): Promise<void> {
   summary("3p stack scale (plugin, YAML)", `up time / no-op plugin floor: ${lines.join(", ")}${goal}`);
 }
 
+type PreviewKind = "empty" | "noop" | "pipeline";
+
 async function pipelinePreview(): Promise<void> {
   console.log(
     `\n== 5p. preview (plugin): no-change pulumi preview of the YAML pipeline (CodeDeploy → EnvironmentDeploy → ` +
       `TaskRun → PlanRun) / of an empty YAML program, median of ${ROUNDS}`,
   );
   const emu = await startEmulator({ quiet: true, timeScale: 100 });
-  const pipeline = await yamlStack("bench-yaml-pipeline", pipelineProgram, emu);
-  const empty = await yamlStack("bench-yaml-empty", emptyProgram);
+  const stacks: Record<PreviewKind, TestStack> = {
+    empty: await yamlStack("bench-yaml-empty", emptyProgram),
+    // not the goal's floor: what any plugin on the SDK's provider server costs a preview (its two starts)
+    noop: await yamlStack("bench-yaml-noop", yamlProgram("bench-yaml-noop", NOOP_TYPE, 4)),
+    pipeline: await yamlStack("bench-yaml-pipeline", pipelineProgram, emu),
+  };
+  const kinds = Object.keys(stacks) as PreviewKind[];
   try {
-    for (const [kind, stack] of [
-      ["pipeline", pipeline],
-      ["empty", empty],
-    ] as const) {
-      const up = await stack.up();
+    for (const kind of kinds) {
+      const up = await stacks[kind].up();
       if (up.code !== 0) throw new Error(`pulumi up (${kind}) failed\n${up.stdout}\n${up.stderr}`);
     }
-    const previews: Record<"pipeline" | "empty", number[]> = { pipeline: [], empty: [] };
+    const previews: Record<PreviewKind, number[]> = { empty: [], noop: [], pipeline: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [kind, stack] of [
-        ["empty", empty],
-        ["pipeline", pipeline],
-      ] as const) {
+      for (const kind of kinds) {
+        const stack = stacks[kind];
         const before = emu.requests.length;
         const { result: p, starts } = await countingStarts(stack, (env) => stack.pulumi(["preview"], env));
         if (p.code !== 0) throw new Error(`pulumi preview (${kind}) failed\n${p.stdout}\n${p.stderr}`);
-        if (kind === "pipeline" && /\b(to create|to update|to replace|to delete)\b/.test(p.stdout))
-          throw new Error(`the pipeline's preview is not a no-change one\n${p.stdout}`);
+        if (/\b(to create|to update|to replace|to delete)\b/.test(p.stdout))
+          throw new Error(`the ${kind} program's preview is not a no-change one\n${p.stdout}`);
         previews[kind].push(p.elapsedMs);
         if (kind === "pipeline" && round === 0) {
           startsPerOperation.push(`no-change preview of the pipeline: ${starts}`);
@@ -222,24 +226,28 @@ async function pipelinePreview(): Promise<void> {
         }
       }
     }
-    const ours = median(previews.pipeline);
     const floor = median(previews.empty);
+    const ours = median(previews.pipeline);
+    const noop = median(previews.noop);
     const ratio = ours / floor;
     const goal = `goal ≤ ${GOAL_RATIO}x ${mark(ratio <= GOAL_RATIO)}`;
     console.log("| program | no-change preview | ratio | goal |");
     console.log("| --- | --- | --- | --- |");
     console.log(`| empty YAML program (floor) | ${ms(floor)} | 1.00x | – |`);
     console.log(
+      `| 4 ${NOOP_TYPE} (a no-op plugin: not the floor, for comparison) | ${ms(noop)} | ${(noop / floor).toFixed(2)}x | – |`,
+    );
+    console.log(
       `| YAML pipeline, 4 pe resources | ${ms(ours)} | ${ratio.toFixed(2)}x | ≤ ${GOAL_RATIO}x ${mark(ratio <= GOAL_RATIO)} |`,
     );
     summary(
       "5p preview (plugin, YAML)",
       `no-change preview of the 4-resource pipeline ${(ours / 1000).toFixed(1)} s vs empty program ` +
-        `${(floor / 1000).toFixed(1)} s: ${ratio.toFixed(2)}x (${goal})`,
+        `${(floor / 1000).toFixed(1)} s: ${ratio.toFixed(2)}x (${goal}); 4 no-op plugin resources ` +
+        `${(noop / floor).toFixed(2)}x`,
     );
   } finally {
-    await pipeline.remove();
-    await empty.remove();
+    for (const kind of kinds) await stacks[kind].remove();
     await emu.stop();
   }
 }
@@ -319,7 +327,7 @@ async function startOnce(engineAddress: string, timeRequires: boolean): Promise<
 
 async function startup(): Promise<void> {
   console.log(
-    `\n== plugin start-up: node dist/provider/plugin/main.js <engine> to its port (median of ${STARTUP_RUNS}), ` +
+    `\n== plugin start-up: node ${path.relative(repoRoot, pluginMain)} <engine> to its port (median of ${STARTUP_RUNS}), ` +
       `pulumi package get-schema (median of ${SCHEMA_RUNS})`,
   );
   // something listening at the engine's address, so that the plugin's watch of its engine finds one

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, then their one-line summaries together. Figures and ratios are measured in the same run;
 # nothing here fails on a slow machine (only a benchmark that cannot run exits non-zero).
-#   npm run bench                 all of them (about 8 minutes on 2 cores, and bench/plugin-stack.ts's few more)
+#   npm run bench                 all of them (about 11 minutes on 2 cores)
 #   BENCH_STACK_ROUNDS=1 npm run bench   fewer rounds of the pulumi up / preview timings
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -6,8 +6,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../test/support/pulumi-cli";
 
-/** The built plugin's entry (after `npx tsc -p tsconfig.build.json`). */
-export const pluginMain = path.join(repoRoot, "dist", "provider", "plugin", "main.js");
+/**
+ * The built plugin's entry (after `npx tsc -p tsconfig.build.json`); BENCH_PLUGIN_MAIN names another build's
+ * (a copy of an earlier dist/ inside this clone, for a before/after comparison).
+ */
+export const pluginMain = path.resolve(
+  process.env.BENCH_PLUGIN_MAIN ?? path.join(repoRoot, "dist", "provider", "plugin", "main.js"),
+);
 
 /** The no-op provider's one resource type: inputs as PlanRun's a benchmark passes (planName, params). */
 export const NOOP_TYPE = "noop:index:Noop";
