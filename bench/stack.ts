@@ -16,6 +16,7 @@ import { type Emulator, startEmulator } from "../emulator";
 import { emulatorStack } from "../test/support/emulator-stack";
 import { TestStack } from "../test/support/test-stack";
 import { kb, machine, mark, mb, median, ms, summary } from "./support/common";
+import { planWorld } from "./support/plan-world";
 
 const COUNTS = [1, 10, 100];
 const ROUNDS = Number(process.env.BENCH_STACK_ROUNDS ?? 3);
@@ -58,14 +59,6 @@ const deploy = new EnvironmentDeploy("huge", {
 export const nodeCount = deploy.nodeCount;
 export const state = deploy.state;
 `;
-
-const planWorld = {
-  environments: [{ name: "production" }],
-  nodes: [{ certname: "n1.example.com" }],
-  plans: [
-    { name: "bench::instant", seconds: 0, parameters: { index: { type: "Integer" } }, result: { ok: true } },
-  ],
-};
 
 type Kind = "noop" | "plan";
 /** Peak RSS of the provider process over the stack-scale runs: the no-op's is the SDK's own floor. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, then their one-line summaries together. Figures and ratios are measured in the same run;
 # nothing here fails on a slow machine (only a benchmark that cannot run exits non-zero).
-#   npm run bench                 all of them (about 8 minutes on 2 cores)
+#   npm run bench                 all of them (about 11 minutes on 2 cores)
 #   BENCH_STACK_ROUNDS=1 npm run bench   fewer rounds of the pulumi up / preview timings
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +26,7 @@ run() {
 run bench/lateness.ts
 run bench/new-resources-lateness.ts
 run bench/stack.ts
+run bench/plugin-stack.ts
 run bench/emulator-throughput.ts
 # emulator-throughput.ts prints no summary line of its own: make one from its figures
 {

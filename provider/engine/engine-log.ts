@@ -1,5 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+// The SDK's settings module alone (the one `pulumi.runtime` re-exports, so the same engine connection): the
+// `@pulumi/pulumi` index also loads the closure serializer (TypeScript, @npmcli/arborist) and the automation API,
+// about 2 s of the plugin's start-up on a loaded 2-core machine (bench/plugin-stack.ts), for three functions.
+import { getEngine, hasEngine, resetOptions } from "@pulumi/pulumi/runtime/settings";
 
 let connected = false;
 /** The engine's address: the dynamic provider's first argument; a plugin says which of its arguments it is. */
@@ -17,11 +20,11 @@ export function useEngineAddress(engineAddress: string): void {
 function engine() {
   if (!connected) {
     connected = true;
-    if (address && !pulumi.runtime.hasEngine()) {
-      pulumi.runtime.resetOptions("", "", -1, address, "", false, "");
+    if (address && !hasEngine()) {
+      resetOptions("", "", -1, address, "", false, "");
     }
   }
-  return pulumi.runtime.getEngine();
+  return getEngine();
 }
 
 /**
