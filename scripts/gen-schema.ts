@@ -90,10 +90,13 @@ function outputType(type: ts.Type): Spec {
       type: "object",
       ...described(docOf(symbol)),
       properties,
-      required: type
-        .getProperties()
-        .filter((p) => !nullable(checker.getTypeOfSymbol(p)))
-        .map((p) => p.name),
+      ...listed(
+        "required",
+        type
+          .getProperties()
+          .filter((p) => !nullable(checker.getTypeOfSymbol(p)))
+          .map((p) => p.name),
+      ),
     };
   }
   return { $ref: `#/types/${token}` };
@@ -108,6 +111,9 @@ function nullable(type: ts.Type): boolean {
 }
 
 const described = (text: string) => (text ? { description: text } : {});
+// An empty list is left out, as Pulumi leaves it out when it reads a schema (`pulumi package get-schema`): the
+// committed schema is then the very one the engine sees.
+const listed = (key: string, names: string[]) => (names.length > 0 ? { [key]: names } : {});
 
 /** The T of a `declare readonly x: pulumi.Output<T>`. */
 function outputOf(declaration: ts.PropertyDeclaration): ts.Type {
@@ -207,9 +213,9 @@ for (const resource of RESOURCES) {
   resources[typeToken(resource.name)] = {
     description: docOf(classSymbol),
     inputProperties,
-    requiredInputs: json.required ?? [],
+    ...listed("requiredInputs", json.required ?? []),
     properties: { ...inputProperties, ...outputs },
-    required: requiredOutputs,
+    ...listed("required", requiredOutputs),
   };
 }
 

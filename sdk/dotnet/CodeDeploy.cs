@@ -40,6 +40,9 @@ namespace PulumiPe.Pe
         [Output("deploys")]
         public Output<ImmutableArray<Outputs.EnvironmentCodeDeploy>> Deploys { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds from start to end; null when recorded mid-deploy.
+        /// </summary>
         [Output("durationSeconds")]
         public Output<double?> DurationSeconds { get; private set; } = null!;
 
@@ -61,9 +64,15 @@ namespace PulumiPe.Pe
         [Output("failOnJobFailure")]
         public Output<bool?> FailOnJobFailure { get; private set; } = null!;
 
+        /// <summary>
+        /// When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`).
+        /// </summary>
         [Output("finishedAt")]
         public Output<string?> FinishedAt { get; private set; } = null!;
 
+        /// <summary>
+        /// When the deploy was asked of Code Manager (ISO 8601).
+        /// </summary>
         [Output("startedAt")]
         public Output<string> StartedAt { get; private set; } = null!;
 

@@ -28,9 +28,15 @@ namespace PulumiPe.Pe
         [Output("concurrency")]
         public Output<int?> Concurrency { get; private set; } = null!;
 
+        /// <summary>
+        /// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        /// </summary>
         [Output("connection")]
         public Output<Outputs.Connection?> Connection { get; private set; } = null!;
 
+        /// <summary>
+        /// Debug-level messages in the Puppet run's log (the agent's `--debug`).
+        /// </summary>
         [Output("debug")]
         public Output<bool?> Debug { get; private set; } = null!;
 
@@ -40,6 +46,9 @@ namespace PulumiPe.Pe
         [Output("description")]
         public Output<string?> Description { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds from start to finish; null when either is unknown.
+        /// </summary>
         [Output("durationSeconds")]
         public Output<double?> DurationSeconds { get; private set; } = null!;
 
@@ -55,6 +64,9 @@ namespace PulumiPe.Pe
         [Output("environment")]
         public Output<string?> Environment { get; private set; } = null!;
 
+        /// <summary>
+        /// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+        /// </summary>
         [Output("evaltrace")]
         public Output<bool?> Evaltrace { get; private set; } = null!;
 
@@ -64,18 +76,33 @@ namespace PulumiPe.Pe
         [Output("failOnJobFailure")]
         public Output<bool?> FailOnJobFailure { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        /// </summary>
         [Output("filetimeout")]
         public Output<int?> Filetimeout { get; private set; } = null!;
 
+        /// <summary>
+        /// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+        /// </summary>
         [Output("finishedAt")]
         public Output<string?> FinishedAt { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        /// </summary>
         [Output("httpConnectTimeout")]
         public Output<int?> HttpConnectTimeout { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        /// </summary>
         [Output("httpKeepaliveTimeout")]
         public Output<int?> HttpKeepaliveTimeout { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+        /// </summary>
         [Output("httpReadTimeout")]
         public Output<int?> HttpReadTimeout { get; private set; } = null!;
 
@@ -97,6 +124,9 @@ namespace PulumiPe.Pe
         [Output("jobUrl")]
         public Output<string> JobUrl { get; private set; } = null!;
 
+        /// <summary>
+        /// Enforce changes even on nodes whose agents are set to `noop = true`.
+        /// </summary>
         [Output("noNoop")]
         public Output<bool?> NoNoop { get; private set; } = null!;
 
@@ -136,9 +166,15 @@ namespace PulumiPe.Pe
         [Output("nodes")]
         public Output<ImmutableArray<string>> Nodes { get; private set; } = null!;
 
+        /// <summary>
+        /// Run Puppet in no-op mode: report what would change and change nothing.
+        /// </summary>
         [Output("noop")]
         public Output<bool?> Noop { get; private set; } = null!;
 
+        /// <summary>
+        /// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+        /// </summary>
         [Output("ordering")]
         public Output<string?> Ordering { get; private set; } = null!;
 
@@ -166,6 +202,9 @@ namespace PulumiPe.Pe
         [Output("skipTags")]
         public Output<Union<string, ImmutableArray<string>>?> SkipTags { get; private set; } = null!;
 
+        /// <summary>
+        /// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+        /// </summary>
         [Output("startedAt")]
         public Output<string?> StartedAt { get; private set; } = null!;
 
@@ -187,6 +226,9 @@ namespace PulumiPe.Pe
         [Output("tags")]
         public Output<Union<string, ImmutableArray<string>>?> Tags { get; private set; } = null!;
 
+        /// <summary>
+        /// Stack traces with the Puppet run's errors (the agent's `--trace`).
+        /// </summary>
         [Output("trace")]
         public Output<bool?> Trace { get; private set; } = null!;
 
@@ -196,9 +238,15 @@ namespace PulumiPe.Pe
         [Output("triggers")]
         public Output<ImmutableArray<object>> Triggers { get; private set; } = null!;
 
+        /// <summary>
+        /// Apply the catalog each agent has cached instead of compiling a new one.
+        /// </summary>
         [Output("useCachedCatalog")]
         public Output<bool?> UseCachedCatalog { get; private set; } = null!;
 
+        /// <summary>
+        /// Fall back to the cached catalog when compiling a new one fails.
+        /// </summary>
         [Output("usecacheonfailure")]
         public Output<bool?> Usecacheonfailure { get; private set; } = null!;
 
@@ -271,9 +319,15 @@ namespace PulumiPe.Pe
         [Input("concurrency")]
         public Input<int>? Concurrency { get; set; }
 
+        /// <summary>
+        /// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        /// </summary>
         [Input("connection")]
         public Input<Inputs.ConnectionArgs>? Connection { get; set; }
 
+        /// <summary>
+        /// Debug-level messages in the Puppet run's log (the agent's `--debug`).
+        /// </summary>
         [Input("debug")]
         public Input<bool>? Debug { get; set; }
 
@@ -295,6 +349,9 @@ namespace PulumiPe.Pe
         [Input("environment", required: true)]
         public Input<string> Environment { get; set; } = null!;
 
+        /// <summary>
+        /// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+        /// </summary>
         [Input("evaltrace")]
         public Input<bool>? Evaltrace { get; set; }
 
@@ -304,15 +361,27 @@ namespace PulumiPe.Pe
         [Input("failOnJobFailure")]
         public Input<bool>? FailOnJobFailure { get; set; }
 
+        /// <summary>
+        /// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        /// </summary>
         [Input("filetimeout")]
         public Input<int>? Filetimeout { get; set; }
 
+        /// <summary>
+        /// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        /// </summary>
         [Input("httpConnectTimeout")]
         public Input<int>? HttpConnectTimeout { get; set; }
 
+        /// <summary>
+        /// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        /// </summary>
         [Input("httpKeepaliveTimeout")]
         public Input<int>? HttpKeepaliveTimeout { get; set; }
 
+        /// <summary>
+        /// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+        /// </summary>
         [Input("httpReadTimeout")]
         public Input<int>? HttpReadTimeout { get; set; }
 
@@ -322,6 +391,9 @@ namespace PulumiPe.Pe
         [Input("importJobId")]
         public Input<string>? ImportJobId { get; set; }
 
+        /// <summary>
+        /// Enforce changes even on nodes whose agents are set to `noop = true`.
+        /// </summary>
         [Input("noNoop")]
         public Input<bool>? NoNoop { get; set; }
 
@@ -343,9 +415,15 @@ namespace PulumiPe.Pe
             set => _nodes = value;
         }
 
+        /// <summary>
+        /// Run Puppet in no-op mode: report what would change and change nothing.
+        /// </summary>
         [Input("noop")]
         public Input<bool>? Noop { get; set; }
 
+        /// <summary>
+        /// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+        /// </summary>
         [Input("ordering")]
         public Input<string>? Ordering { get; set; }
 
@@ -379,6 +457,9 @@ namespace PulumiPe.Pe
         [Input("tags")]
         public InputUnion<string, ImmutableArray<string>>? Tags { get; set; }
 
+        /// <summary>
+        /// Stack traces with the Puppet run's errors (the agent's `--trace`).
+        /// </summary>
         [Input("trace")]
         public Input<bool>? Trace { get; set; }
 
@@ -394,9 +475,15 @@ namespace PulumiPe.Pe
             set => _triggers = value;
         }
 
+        /// <summary>
+        /// Apply the catalog each agent has cached instead of compiling a new one.
+        /// </summary>
         [Input("useCachedCatalog")]
         public Input<bool>? UseCachedCatalog { get; set; }
 
+        /// <summary>
+        /// Fall back to the cached catalog when compiling a new one fails.
+        /// </summary>
         [Input("usecacheonfailure")]
         public Input<bool>? Usecacheonfailure { get; set; }
 

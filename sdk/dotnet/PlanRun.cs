@@ -16,6 +16,9 @@ namespace PulumiPe.Pe
     [PeResourceType("pe:index:PlanRun")]
     public partial class PlanRun : global::Pulumi.CustomResource
     {
+        /// <summary>
+        /// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        /// </summary>
         [Output("connection")]
         public Output<Outputs.Connection?> Connection { get; private set; } = null!;
 
@@ -25,6 +28,9 @@ namespace PulumiPe.Pe
         [Output("description")]
         public Output<string?> Description { get; private set; } = null!;
 
+        /// <summary>
+        /// Seconds from start to finish; null when either is unknown.
+        /// </summary>
         [Output("durationSeconds")]
         public Output<double?> DurationSeconds { get; private set; } = null!;
 
@@ -46,6 +52,9 @@ namespace PulumiPe.Pe
         [Output("failOnJobFailure")]
         public Output<bool?> FailOnJobFailure { get; private set; } = null!;
 
+        /// <summary>
+        /// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+        /// </summary>
         [Output("finishedAt")]
         public Output<string?> FinishedAt { get; private set; } = null!;
 
@@ -97,6 +106,9 @@ namespace PulumiPe.Pe
         [Output("result")]
         public Output<object?> Result { get; private set; } = null!;
 
+        /// <summary>
+        /// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+        /// </summary>
         [Output("startedAt")]
         public Output<string?> StartedAt { get; private set; } = null!;
 
@@ -187,6 +199,9 @@ namespace PulumiPe.Pe
 
     public sealed class PlanRunArgs : global::Pulumi.ResourceArgs
     {
+        /// <summary>
+        /// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        /// </summary>
         [Input("connection")]
         public Input<Inputs.ConnectionArgs>? Connection { get; set; }
 

@@ -52,6 +52,9 @@ export class CodeDeploy extends pulumi.CustomResource {
      * One entry per environment: status, deployed commit, file-sync commits, error.
      */
     declare public /*out*/ readonly deploys: pulumi.Output<outputs.EnvironmentCodeDeploy[]>;
+    /**
+     * Seconds from start to end; null when recorded mid-deploy.
+     */
     declare public /*out*/ readonly durationSeconds: pulumi.Output<number | undefined>;
     /**
      * Environments (control-repo branches) to deploy. Exactly one of `environments` and `deployAll`.
@@ -65,7 +68,13 @@ export class CodeDeploy extends pulumi.CustomResource {
      * Fail the operation when an environment fails to deploy (default true); false records it in `state`.
      */
     declare public readonly failOnJobFailure: pulumi.Output<boolean | undefined>;
+    /**
+     * When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`).
+     */
     declare public /*out*/ readonly finishedAt: pulumi.Output<string | undefined>;
+    /**
+     * When the deploy was asked of Code Manager (ISO 8601).
+     */
     declare public /*out*/ readonly startedAt: pulumi.Output<string>;
     /**
      * `complete` (every environment deployed) or `failed`; `deploying` when recorded before the end.

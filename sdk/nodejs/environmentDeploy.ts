@@ -44,12 +44,21 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * Maximum nodes run at once.
      */
     declare public readonly concurrency: pulumi.Output<number | undefined>;
+    /**
+     * Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+     */
     declare public readonly connection: pulumi.Output<outputs.Connection | undefined>;
+    /**
+     * Debug-level messages in the Puppet run's log (the agent's `--debug`).
+     */
     declare public readonly debug: pulumi.Output<boolean | undefined>;
     /**
      * Stored with the job; shown in the PE console. Changing it does not run the job again.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Seconds from start to finish; null when either is unknown.
+     */
     declare public /*out*/ readonly durationSeconds: pulumi.Output<number | undefined>;
     /**
      * PE defaults this to true; set false to let agents keep their own environment.
@@ -59,15 +68,33 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * The Puppet code environment to deploy (required).
      */
     declare public readonly environment: pulumi.Output<string | undefined>;
+    /**
+     * The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+     */
     declare public readonly evaltrace: pulumi.Output<boolean | undefined>;
     /**
      * Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
      */
     declare public readonly failOnJobFailure: pulumi.Output<boolean | undefined>;
+    /**
+     * Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+     */
     declare public readonly filetimeout: pulumi.Output<number | undefined>;
+    /**
+     * When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+     */
     declare public /*out*/ readonly finishedAt: pulumi.Output<string | undefined>;
+    /**
+     * Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+     */
     declare public readonly httpConnectTimeout: pulumi.Output<number | undefined>;
+    /**
+     * Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+     */
     declare public readonly httpKeepaliveTimeout: pulumi.Output<number | undefined>;
+    /**
+     * Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+     */
     declare public readonly httpReadTimeout: pulumi.Output<number | undefined>;
     /**
      * Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
@@ -81,6 +108,9 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * The job's URL under the configured orchestrator.
      */
     declare public /*out*/ readonly jobUrl: pulumi.Output<string>;
+    /**
+     * Enforce changes even on nodes whose agents are set to `noop = true`.
+     */
     declare public readonly noNoop: pulumi.Output<boolean | undefined>;
     /**
      * Number of nodes in the job.
@@ -106,7 +136,13 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
      */
     declare public readonly nodes: pulumi.Output<string[] | undefined>;
+    /**
+     * Run Puppet in no-op mode: report what would change and change nothing.
+     */
     declare public readonly noop: pulumi.Output<boolean | undefined>;
+    /**
+     * The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+     */
     declare public readonly ordering: pulumi.Output<string | undefined>;
     /**
      * Login of the user who started the job.
@@ -124,6 +160,9 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * Tags to skip: a comma-separated string or a list.
      */
     declare public readonly skipTags: pulumi.Output<string | string[] | undefined>;
+    /**
+     * When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+     */
     declare public /*out*/ readonly startedAt: pulumi.Output<string | undefined>;
     /**
      * The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`).
@@ -137,12 +176,21 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * Tags to apply: a comma-separated string or a list.
      */
     declare public readonly tags: pulumi.Output<string | string[] | undefined>;
+    /**
+     * Stack traces with the Puppet run's errors (the agent's `--trace`).
+     */
     declare public readonly trace: pulumi.Output<boolean | undefined>;
     /**
      * Any change of these values replaces the resource, which runs the job again.
      */
     declare public readonly triggers: pulumi.Output<any[] | undefined>;
+    /**
+     * Apply the catalog each agent has cached instead of compiling a new one.
+     */
     declare public readonly useCachedCatalog: pulumi.Output<boolean | undefined>;
+    /**
+     * Fall back to the cached catalog when compiling a new one fails.
+     */
     declare public readonly usecacheonfailure: pulumi.Output<boolean | undefined>;
     /**
      * Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
@@ -268,7 +316,13 @@ export interface EnvironmentDeployArgs {
      * Maximum nodes run at once.
      */
     concurrency?: pulumi.Input<number | undefined>;
+    /**
+     * Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+     */
     connection?: pulumi.Input<inputs.ConnectionArgs | undefined>;
+    /**
+     * Debug-level messages in the Puppet run's log (the agent's `--debug`).
+     */
     debug?: pulumi.Input<boolean | undefined>;
     /**
      * Stored with the job; shown in the PE console. Changing it does not run the job again.
@@ -282,19 +336,37 @@ export interface EnvironmentDeployArgs {
      * The Puppet code environment to deploy (required).
      */
     environment: pulumi.Input<string>;
+    /**
+     * The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+     */
     evaltrace?: pulumi.Input<boolean | undefined>;
     /**
      * Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
      */
     failOnJobFailure?: pulumi.Input<boolean | undefined>;
+    /**
+     * Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+     */
     filetimeout?: pulumi.Input<number | undefined>;
+    /**
+     * Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+     */
     httpConnectTimeout?: pulumi.Input<number | undefined>;
+    /**
+     * Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+     */
     httpKeepaliveTimeout?: pulumi.Input<number | undefined>;
+    /**
+     * Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+     */
     httpReadTimeout?: pulumi.Input<number | undefined>;
     /**
      * Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
      */
     importJobId?: pulumi.Input<string | undefined>;
+    /**
+     * Enforce changes even on nodes whose agents are set to `noop = true`.
+     */
     noNoop?: pulumi.Input<boolean | undefined>;
     /**
      * Scope: a classifier node group id.
@@ -304,7 +376,13 @@ export interface EnvironmentDeployArgs {
      * Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
      */
     nodes?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Run Puppet in no-op mode: report what would change and change nothing.
+     */
     noop?: pulumi.Input<boolean | undefined>;
+    /**
+     * The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+     */
     ordering?: pulumi.Input<string | undefined>;
     /**
      * Scope: a PQL query whose results' certnames are the targets.
@@ -326,12 +404,21 @@ export interface EnvironmentDeployArgs {
      * Tags to apply: a comma-separated string or a list.
      */
     tags?: pulumi.Input<string | pulumi.Input<string>[] | undefined>;
+    /**
+     * Stack traces with the Puppet run's errors (the agent's `--trace`).
+     */
     trace?: pulumi.Input<boolean | undefined>;
     /**
      * Any change of these values replaces the resource, which runs the job again.
      */
     triggers?: pulumi.Input<any[] | undefined>;
+    /**
+     * Apply the catalog each agent has cached instead of compiling a new one.
+     */
     useCachedCatalog?: pulumi.Input<boolean | undefined>;
+    /**
+     * Fall back to the cached catalog when compiling a new one fails.
+     */
     usecacheonfailure?: pulumi.Input<boolean | undefined>;
     /**
      * Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.

@@ -36,11 +36,17 @@ export class TaskRun extends pulumi.CustomResource {
         return obj['__pulumiType'] === TaskRun.__pulumiType;
     }
 
+    /**
+     * Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+     */
     declare public readonly connection: pulumi.Output<outputs.Connection | undefined>;
     /**
      * Stored with the job; shown in the PE console. Changing it does not run the job again.
      */
     declare public readonly description: pulumi.Output<string | undefined>;
+    /**
+     * Seconds from start to finish; null when either is unknown.
+     */
     declare public /*out*/ readonly durationSeconds: pulumi.Output<number | undefined>;
     /**
      * Code environment the task is loaded from (PE's default: `production`).
@@ -50,6 +56,9 @@ export class TaskRun extends pulumi.CustomResource {
      * Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
      */
     declare public readonly failOnJobFailure: pulumi.Output<boolean | undefined>;
+    /**
+     * When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+     */
     declare public /*out*/ readonly finishedAt: pulumi.Output<string | undefined>;
     /**
      * Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
@@ -107,6 +116,9 @@ export class TaskRun extends pulumi.CustomResource {
      * Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
      */
     declare public readonly requireConnected: pulumi.Output<boolean | undefined>;
+    /**
+     * When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+     */
     declare public /*out*/ readonly startedAt: pulumi.Output<string | undefined>;
     /**
      * The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`).
@@ -218,6 +230,9 @@ export class TaskRun extends pulumi.CustomResource {
  * The set of arguments for constructing a TaskRun resource.
  */
 export interface TaskRunArgs {
+    /**
+     * Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+     */
     connection?: pulumi.Input<inputs.ConnectionArgs | undefined>;
     /**
      * Stored with the job; shown in the PE console. Changing it does not run the job again.

@@ -1,38 +1,12 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { repoRoot } from "../support/pulumi-cli";
-
-const run = promisify(execFile);
+import { filesUnder, sh } from "../support/run-command";
 
 // scripts/gen-sdk.sh on a small hand-written schema (package `pe`: the Echo resource and the provider's config):
 // the four SDKs are written, carry the version asked for, and each compiles against Pulumi 3.248.0.
 const schema = path.join(repoRoot, "test", "fixtures", "sdkgen", "schema.json");
-
-/** Runs a command; fails with its output unless it exits 0. */
-async function sh(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ stdout: string; stderr: string; elapsedMs: number }> {
-  const started = Date.now();
-  try {
-    const { stdout, stderr } = await run(file, args, { ...options, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout, stderr, elapsedMs: Date.now() - started };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${file} ${args.join(" ")} failed: ${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
-  }
-}
-
-function filesUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
 
 describe("sdkgen: Node.js, Python, Go and .NET SDKs from a schema", function () {
   this.timeout(10 * 60 * 1000); // the first run builds the generator; the first Go vet compiles the Go SDK
@@ -69,7 +43,7 @@ describe("sdkgen: Node.js, Python, Go and .NET SDKs from a schema", function () 
     assert.equal(packageJson.name, "@pulumi-pe/pe");
     assert.equal(packageJson.version, "0.1.0");
     assert.deepEqual(packageJson.pulumi, { resource: true, name: "pe", version: "0.1.0" });
-    for (const file of filesUnder(path.join(out, "nodejs"))) {
+    for (const file of filesUnder(path.join(out, "nodejs")).map((f) => path.join(out, "nodejs", f))) {
       assert.doesNotMatch(
         fs.readFileSync(file, "utf8"),
         /\$\{VERSION\}/,
@@ -115,7 +89,9 @@ describe("sdkgen: Node.js, Python, Go and .NET SDKs from a schema", function () 
 
   it("the Python SDK compiles (py_compile)", async () => {
     const dir = path.join(out, "python");
-    const sources = filesUnder(dir).filter((file) => file.endsWith(".py"));
+    const sources = filesUnder(dir)
+      .filter((file) => file.endsWith(".py"))
+      .map((file) => path.join(dir, file));
     assert.ok(sources.length >= 5, `Python sources: ${sources.join(", ")}`);
     const compiled = await sh("python3", ["-m", "py_compile", ...sources]);
     console.log(`      (py_compile ${compiled.elapsedMs} ms)`);

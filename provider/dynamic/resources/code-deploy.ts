@@ -62,8 +62,11 @@ export class CodeDeploy extends DynamicResource {
   declare readonly deploys: pulumi.Output<EnvironmentCodeDeploy[]>;
   /** The commit deployed per environment, e.g. `{ production: "482f8d3a…" }`. */
   declare readonly deploySignatures: pulumi.Output<Record<string, string>>;
+  /** When the deploy was asked of Code Manager (ISO 8601). */
   declare readonly startedAt: pulumi.Output<string>;
+  /** When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`). */
   declare readonly finishedAt: pulumi.Output<string | null>;
+  /** Seconds from start to end; null when recorded mid-deploy. */
   declare readonly durationSeconds: pulumi.Output<number | null>;
 
   constructor(name: string, args: CodeDeployArgs, opts?: pulumi.CustomResourceOptions) {

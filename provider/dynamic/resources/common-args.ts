@@ -44,6 +44,7 @@ export interface CommonJobArgs {
    * a job that ran outside Pulumi into a stack). Changing it replaces the resource.
    */
   importJobId?: pulumi.Input<string>;
+  /** Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config). */
   connection?: pulumi.Input<ConnectionArgs>;
   /**
    * Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default
@@ -60,8 +61,11 @@ export abstract class JobResource extends DynamicResource {
   declare readonly jobUrl: pulumi.Output<string>;
   /** The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`). */
   declare readonly state: pulumi.Output<string>;
+  /** When the job started (ISO 8601), as the orchestrator reports it; null when it does not. */
   declare readonly startedAt: pulumi.Output<string | null>;
+  /** When the job finished (ISO 8601), as the orchestrator reports it; null when it does not. */
   declare readonly finishedAt: pulumi.Output<string | null>;
+  /** Seconds from start to finish; null when either is unknown. */
   declare readonly durationSeconds: pulumi.Output<number | null>;
   /** Login of the user who started the job. */
   declare readonly owner: pulumi.Output<string | null>;

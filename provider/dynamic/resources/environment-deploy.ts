@@ -14,25 +14,37 @@ export interface EnvironmentDeployArgs extends CommonJobArgs {
   nodeGroup?: pulumi.Input<string>;
   /** Scope: an application instance (PE before 2023). */
   application?: pulumi.Input<string>;
+  /** Run Puppet in no-op mode: report what would change and change nothing. */
   noop?: pulumi.Input<boolean>;
+  /** Enforce changes even on nodes whose agents are set to `noop = true`. */
   noNoop?: pulumi.Input<boolean>;
   /** Maximum nodes run at once. */
   concurrency?: pulumi.Input<number>;
   /** PE defaults this to true; set false to let agents keep their own environment. */
   enforceEnvironment?: pulumi.Input<boolean>;
+  /** Debug-level messages in the Puppet run's log (the agent's `--debug`). */
   debug?: pulumi.Input<boolean>;
+  /** Stack traces with the Puppet run's errors (the agent's `--trace`). */
   trace?: pulumi.Input<boolean>;
+  /** The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`). */
   evaltrace?: pulumi.Input<boolean>;
+  /** Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`). */
   filetimeout?: pulumi.Input<number>;
+  /** Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`). */
   httpConnectTimeout?: pulumi.Input<number>;
+  /** Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`). */
   httpKeepaliveTimeout?: pulumi.Input<number>;
+  /** Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`). */
   httpReadTimeout?: pulumi.Input<number>;
+  /** The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`). */
   ordering?: pulumi.Input<"manifest" | "title-hash" | "random">;
   /** Tags to skip: a comma-separated string or a list. */
   skipTags?: pulumi.Input<string | string[]>;
   /** Tags to apply: a comma-separated string or a list. */
   tags?: pulumi.Input<string | string[]>;
+  /** Apply the catalog each agent has cached instead of compiling a new one. */
   useCachedCatalog?: pulumi.Input<boolean>;
+  /** Fall back to the cached catalog when compiling a new one fails. */
   usecacheonfailure?: pulumi.Input<boolean>;
 }
 

@@ -22,16 +22,19 @@ type CodeDeploy struct {
 	// The commit deployed per environment, e.g. `{ production: "482f8d3a…" }`.
 	DeploySignatures pulumi.StringMapOutput `pulumi:"deploySignatures"`
 	// One entry per environment: status, deployed commit, file-sync commits, error.
-	Deploys         EnvironmentCodeDeployArrayOutput `pulumi:"deploys"`
-	DurationSeconds pulumi.Float64PtrOutput          `pulumi:"durationSeconds"`
+	Deploys EnvironmentCodeDeployArrayOutput `pulumi:"deploys"`
+	// Seconds from start to end; null when recorded mid-deploy.
+	DurationSeconds pulumi.Float64PtrOutput `pulumi:"durationSeconds"`
 	// Environments (control-repo branches) to deploy. Exactly one of `environments` and `deployAll`.
 	Environments pulumi.StringArrayOutput `pulumi:"environments"`
 	// The commit the deploy is meant to deploy (7 to 40 hex digits): the operation fails, naming both commits, when Code Manager deployed another one (the branch moved).
 	ExpectedSignature pulumi.StringPtrOutput `pulumi:"expectedSignature"`
 	// Fail the operation when an environment fails to deploy (default true); false records it in `state`.
-	FailOnJobFailure pulumi.BoolPtrOutput   `pulumi:"failOnJobFailure"`
-	FinishedAt       pulumi.StringPtrOutput `pulumi:"finishedAt"`
-	StartedAt        pulumi.StringOutput    `pulumi:"startedAt"`
+	FailOnJobFailure pulumi.BoolPtrOutput `pulumi:"failOnJobFailure"`
+	// When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`).
+	FinishedAt pulumi.StringPtrOutput `pulumi:"finishedAt"`
+	// When the deploy was asked of Code Manager (ISO 8601).
+	StartedAt pulumi.StringOutput `pulumi:"startedAt"`
 	// `complete` (every environment deployed) or `failed`; `deploying` when recorded before the end.
 	State pulumi.StringOutput `pulumi:"state"`
 	// Any change of these values replaces the resource, which deploys again (e.g. `[commitSha]`).
@@ -171,6 +174,7 @@ func (o CodeDeployOutput) Deploys() EnvironmentCodeDeployArrayOutput {
 	return o.ApplyT(func(v *CodeDeploy) EnvironmentCodeDeployArrayOutput { return v.Deploys }).(EnvironmentCodeDeployArrayOutput)
 }
 
+// Seconds from start to end; null when recorded mid-deploy.
 func (o CodeDeployOutput) DurationSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *CodeDeploy) pulumi.Float64PtrOutput { return v.DurationSeconds }).(pulumi.Float64PtrOutput)
 }
@@ -190,10 +194,12 @@ func (o CodeDeployOutput) FailOnJobFailure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeDeploy) pulumi.BoolPtrOutput { return v.FailOnJobFailure }).(pulumi.BoolPtrOutput)
 }
 
+// When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`).
 func (o CodeDeployOutput) FinishedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeDeploy) pulumi.StringPtrOutput { return v.FinishedAt }).(pulumi.StringPtrOutput)
 }
 
+// When the deploy was asked of Code Manager (ISO 8601).
 func (o CodeDeployOutput) StartedAt() pulumi.StringOutput {
 	return o.ApplyT(func(v *CodeDeploy) pulumi.StringOutput { return v.StartedAt }).(pulumi.StringOutput)
 }

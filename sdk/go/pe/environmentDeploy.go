@@ -19,30 +19,40 @@ type EnvironmentDeploy struct {
 	// Scope: an application instance (PE before 2023).
 	Application pulumi.StringPtrOutput `pulumi:"application"`
 	// Maximum nodes run at once.
-	Concurrency pulumi.IntPtrOutput  `pulumi:"concurrency"`
-	Connection  ConnectionPtrOutput  `pulumi:"connection"`
-	Debug       pulumi.BoolPtrOutput `pulumi:"debug"`
+	Concurrency pulumi.IntPtrOutput `pulumi:"concurrency"`
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+	Connection ConnectionPtrOutput `pulumi:"connection"`
+	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
+	Debug pulumi.BoolPtrOutput `pulumi:"debug"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
-	Description     pulumi.StringPtrOutput  `pulumi:"description"`
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// Seconds from start to finish; null when either is unknown.
 	DurationSeconds pulumi.Float64PtrOutput `pulumi:"durationSeconds"`
 	// PE defaults this to true; set false to let agents keep their own environment.
 	EnforceEnvironment pulumi.BoolPtrOutput `pulumi:"enforceEnvironment"`
 	// The Puppet code environment to deploy (required).
 	Environment pulumi.StringPtrOutput `pulumi:"environment"`
-	Evaltrace   pulumi.BoolPtrOutput   `pulumi:"evaltrace"`
+	// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+	Evaltrace pulumi.BoolPtrOutput `pulumi:"evaltrace"`
 	// Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
-	FailOnJobFailure     pulumi.BoolPtrOutput   `pulumi:"failOnJobFailure"`
-	Filetimeout          pulumi.IntPtrOutput    `pulumi:"filetimeout"`
-	FinishedAt           pulumi.StringPtrOutput `pulumi:"finishedAt"`
-	HttpConnectTimeout   pulumi.IntPtrOutput    `pulumi:"httpConnectTimeout"`
-	HttpKeepaliveTimeout pulumi.IntPtrOutput    `pulumi:"httpKeepaliveTimeout"`
-	HttpReadTimeout      pulumi.IntPtrOutput    `pulumi:"httpReadTimeout"`
+	FailOnJobFailure pulumi.BoolPtrOutput `pulumi:"failOnJobFailure"`
+	// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+	Filetimeout pulumi.IntPtrOutput `pulumi:"filetimeout"`
+	// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+	FinishedAt pulumi.StringPtrOutput `pulumi:"finishedAt"`
+	// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+	HttpConnectTimeout pulumi.IntPtrOutput `pulumi:"httpConnectTimeout"`
+	// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+	HttpKeepaliveTimeout pulumi.IntPtrOutput `pulumi:"httpKeepaliveTimeout"`
+	// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+	HttpReadTimeout pulumi.IntPtrOutput `pulumi:"httpReadTimeout"`
 	// Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
 	ImportJobId pulumi.StringPtrOutput `pulumi:"importJobId"`
 	// The job's name, the number PE assigned (e.g. "81"); also the resource's id.
 	JobId pulumi.StringOutput `pulumi:"jobId"`
 	// The job's URL under the configured orchestrator.
-	JobUrl pulumi.StringOutput  `pulumi:"jobUrl"`
+	JobUrl pulumi.StringOutput `pulumi:"jobUrl"`
+	// Enforce changes even on nodes whose agents are set to `noop = true`.
 	NoNoop pulumi.BoolPtrOutput `pulumi:"noNoop"`
 	// Number of nodes in the job.
 	NodeCount pulumi.Float64Output `pulumi:"nodeCount"`
@@ -55,9 +65,11 @@ type EnvironmentDeploy struct {
 	// Nodes per state, e.g. `{ finished: 9, failed: 1 }`.
 	NodeStates pulumi.Float64MapOutput `pulumi:"nodeStates"`
 	// Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
-	Nodes    pulumi.StringArrayOutput `pulumi:"nodes"`
-	Noop     pulumi.BoolPtrOutput     `pulumi:"noop"`
-	Ordering pulumi.StringPtrOutput   `pulumi:"ordering"`
+	Nodes pulumi.StringArrayOutput `pulumi:"nodes"`
+	// Run Puppet in no-op mode: report what would change and change nothing.
+	Noop pulumi.BoolPtrOutput `pulumi:"noop"`
+	// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+	Ordering pulumi.StringPtrOutput `pulumi:"ordering"`
 	// Login of the user who started the job.
 	Owner pulumi.StringPtrOutput `pulumi:"owner"`
 	// Scope: a PQL query whose results' certnames are the targets.
@@ -65,18 +77,22 @@ type EnvironmentDeploy struct {
 	// Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
 	RequireConnected pulumi.BoolPtrOutput `pulumi:"requireConnected"`
 	// Tags to skip: a comma-separated string or a list.
-	SkipTags  pulumi.AnyOutput       `pulumi:"skipTags"`
+	SkipTags pulumi.AnyOutput `pulumi:"skipTags"`
+	// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
 	StartedAt pulumi.StringPtrOutput `pulumi:"startedAt"`
 	// The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`).
 	State pulumi.StringOutput `pulumi:"state"`
 	// On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
 	StopOnCancel pulumi.BoolPtrOutput `pulumi:"stopOnCancel"`
 	// Tags to apply: a comma-separated string or a list.
-	Tags  pulumi.AnyOutput     `pulumi:"tags"`
+	Tags pulumi.AnyOutput `pulumi:"tags"`
+	// Stack traces with the Puppet run's errors (the agent's `--trace`).
 	Trace pulumi.BoolPtrOutput `pulumi:"trace"`
 	// Any change of these values replaces the resource, which runs the job again.
-	Triggers          pulumi.ArrayOutput   `pulumi:"triggers"`
-	UseCachedCatalog  pulumi.BoolPtrOutput `pulumi:"useCachedCatalog"`
+	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
+	// Apply the catalog each agent has cached instead of compiling a new one.
+	UseCachedCatalog pulumi.BoolPtrOutput `pulumi:"useCachedCatalog"`
+	// Fall back to the cached catalog when compiling a new one fails.
 	Usecacheonfailure pulumi.BoolPtrOutput `pulumi:"usecacheonfailure"`
 	// Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
 	Userdata pulumi.MapOutput `pulumi:"userdata"`
@@ -130,31 +146,41 @@ type environmentDeployArgs struct {
 	// Scope: an application instance (PE before 2023).
 	Application *string `pulumi:"application"`
 	// Maximum nodes run at once.
-	Concurrency *int        `pulumi:"concurrency"`
-	Connection  *Connection `pulumi:"connection"`
-	Debug       *bool       `pulumi:"debug"`
+	Concurrency *int `pulumi:"concurrency"`
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+	Connection *Connection `pulumi:"connection"`
+	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
+	Debug *bool `pulumi:"debug"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description *string `pulumi:"description"`
 	// PE defaults this to true; set false to let agents keep their own environment.
 	EnforceEnvironment *bool `pulumi:"enforceEnvironment"`
 	// The Puppet code environment to deploy (required).
 	Environment string `pulumi:"environment"`
-	Evaltrace   *bool  `pulumi:"evaltrace"`
+	// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+	Evaltrace *bool `pulumi:"evaltrace"`
 	// Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
-	FailOnJobFailure     *bool `pulumi:"failOnJobFailure"`
-	Filetimeout          *int  `pulumi:"filetimeout"`
-	HttpConnectTimeout   *int  `pulumi:"httpConnectTimeout"`
-	HttpKeepaliveTimeout *int  `pulumi:"httpKeepaliveTimeout"`
-	HttpReadTimeout      *int  `pulumi:"httpReadTimeout"`
+	FailOnJobFailure *bool `pulumi:"failOnJobFailure"`
+	// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+	Filetimeout *int `pulumi:"filetimeout"`
+	// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+	HttpConnectTimeout *int `pulumi:"httpConnectTimeout"`
+	// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+	HttpKeepaliveTimeout *int `pulumi:"httpKeepaliveTimeout"`
+	// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+	HttpReadTimeout *int `pulumi:"httpReadTimeout"`
 	// Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
 	ImportJobId *string `pulumi:"importJobId"`
-	NoNoop      *bool   `pulumi:"noNoop"`
+	// Enforce changes even on nodes whose agents are set to `noop = true`.
+	NoNoop *bool `pulumi:"noNoop"`
 	// Scope: a classifier node group id.
 	NodeGroup *string `pulumi:"nodeGroup"`
 	// Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
-	Nodes    []string `pulumi:"nodes"`
-	Noop     *bool    `pulumi:"noop"`
-	Ordering *string  `pulumi:"ordering"`
+	Nodes []string `pulumi:"nodes"`
+	// Run Puppet in no-op mode: report what would change and change nothing.
+	Noop *bool `pulumi:"noop"`
+	// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+	Ordering *string `pulumi:"ordering"`
 	// Scope: a PQL query whose results' certnames are the targets.
 	Query *string `pulumi:"query"`
 	// Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
@@ -164,12 +190,15 @@ type environmentDeployArgs struct {
 	// On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
 	StopOnCancel *bool `pulumi:"stopOnCancel"`
 	// Tags to apply: a comma-separated string or a list.
-	Tags  interface{} `pulumi:"tags"`
-	Trace *bool       `pulumi:"trace"`
+	Tags interface{} `pulumi:"tags"`
+	// Stack traces with the Puppet run's errors (the agent's `--trace`).
+	Trace *bool `pulumi:"trace"`
 	// Any change of these values replaces the resource, which runs the job again.
-	Triggers          []interface{} `pulumi:"triggers"`
-	UseCachedCatalog  *bool         `pulumi:"useCachedCatalog"`
-	Usecacheonfailure *bool         `pulumi:"usecacheonfailure"`
+	Triggers []interface{} `pulumi:"triggers"`
+	// Apply the catalog each agent has cached instead of compiling a new one.
+	UseCachedCatalog *bool `pulumi:"useCachedCatalog"`
+	// Fall back to the cached catalog when compiling a new one fails.
+	Usecacheonfailure *bool `pulumi:"usecacheonfailure"`
 	// Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
 	Userdata map[string]interface{} `pulumi:"userdata"`
 	// How long `pulumi up` waits for the job; at the deadline the job is stopped and the operation fails.
@@ -182,29 +211,39 @@ type EnvironmentDeployArgs struct {
 	Application pulumi.StringPtrInput
 	// Maximum nodes run at once.
 	Concurrency pulumi.IntPtrInput
-	Connection  ConnectionPtrInput
-	Debug       pulumi.BoolPtrInput
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+	Connection ConnectionPtrInput
+	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
+	Debug pulumi.BoolPtrInput
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description pulumi.StringPtrInput
 	// PE defaults this to true; set false to let agents keep their own environment.
 	EnforceEnvironment pulumi.BoolPtrInput
 	// The Puppet code environment to deploy (required).
 	Environment pulumi.StringInput
-	Evaltrace   pulumi.BoolPtrInput
+	// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+	Evaltrace pulumi.BoolPtrInput
 	// Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
-	FailOnJobFailure     pulumi.BoolPtrInput
-	Filetimeout          pulumi.IntPtrInput
-	HttpConnectTimeout   pulumi.IntPtrInput
+	FailOnJobFailure pulumi.BoolPtrInput
+	// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+	Filetimeout pulumi.IntPtrInput
+	// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+	HttpConnectTimeout pulumi.IntPtrInput
+	// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
 	HttpKeepaliveTimeout pulumi.IntPtrInput
-	HttpReadTimeout      pulumi.IntPtrInput
+	// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+	HttpReadTimeout pulumi.IntPtrInput
 	// Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
 	ImportJobId pulumi.StringPtrInput
-	NoNoop      pulumi.BoolPtrInput
+	// Enforce changes even on nodes whose agents are set to `noop = true`.
+	NoNoop pulumi.BoolPtrInput
 	// Scope: a classifier node group id.
 	NodeGroup pulumi.StringPtrInput
 	// Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
-	Nodes    pulumi.StringArrayInput
-	Noop     pulumi.BoolPtrInput
+	Nodes pulumi.StringArrayInput
+	// Run Puppet in no-op mode: report what would change and change nothing.
+	Noop pulumi.BoolPtrInput
+	// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
 	Ordering pulumi.StringPtrInput
 	// Scope: a PQL query whose results' certnames are the targets.
 	Query pulumi.StringPtrInput
@@ -215,11 +254,14 @@ type EnvironmentDeployArgs struct {
 	// On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
 	StopOnCancel pulumi.BoolPtrInput
 	// Tags to apply: a comma-separated string or a list.
-	Tags  pulumi.Input
+	Tags pulumi.Input
+	// Stack traces with the Puppet run's errors (the agent's `--trace`).
 	Trace pulumi.BoolPtrInput
 	// Any change of these values replaces the resource, which runs the job again.
-	Triggers          pulumi.ArrayInput
-	UseCachedCatalog  pulumi.BoolPtrInput
+	Triggers pulumi.ArrayInput
+	// Apply the catalog each agent has cached instead of compiling a new one.
+	UseCachedCatalog pulumi.BoolPtrInput
+	// Fall back to the cached catalog when compiling a new one fails.
 	Usecacheonfailure pulumi.BoolPtrInput
 	// Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
 	Userdata pulumi.MapInput
@@ -274,10 +316,12 @@ func (o EnvironmentDeployOutput) Concurrency() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.IntPtrOutput { return v.Concurrency }).(pulumi.IntPtrOutput)
 }
 
+// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 func (o EnvironmentDeployOutput) Connection() ConnectionPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) ConnectionPtrOutput { return v.Connection }).(ConnectionPtrOutput)
 }
 
+// Debug-level messages in the Puppet run's log (the agent's `--debug`).
 func (o EnvironmentDeployOutput) Debug() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Debug }).(pulumi.BoolPtrOutput)
 }
@@ -287,6 +331,7 @@ func (o EnvironmentDeployOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// Seconds from start to finish; null when either is unknown.
 func (o EnvironmentDeployOutput) DurationSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.Float64PtrOutput { return v.DurationSeconds }).(pulumi.Float64PtrOutput)
 }
@@ -301,6 +346,7 @@ func (o EnvironmentDeployOutput) Environment() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.Environment }).(pulumi.StringPtrOutput)
 }
 
+// The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
 func (o EnvironmentDeployOutput) Evaltrace() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Evaltrace }).(pulumi.BoolPtrOutput)
 }
@@ -310,22 +356,27 @@ func (o EnvironmentDeployOutput) FailOnJobFailure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.FailOnJobFailure }).(pulumi.BoolPtrOutput)
 }
 
+// Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
 func (o EnvironmentDeployOutput) Filetimeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.IntPtrOutput { return v.Filetimeout }).(pulumi.IntPtrOutput)
 }
 
+// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o EnvironmentDeployOutput) FinishedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.FinishedAt }).(pulumi.StringPtrOutput)
 }
 
+// Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
 func (o EnvironmentDeployOutput) HttpConnectTimeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.IntPtrOutput { return v.HttpConnectTimeout }).(pulumi.IntPtrOutput)
 }
 
+// Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
 func (o EnvironmentDeployOutput) HttpKeepaliveTimeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.IntPtrOutput { return v.HttpKeepaliveTimeout }).(pulumi.IntPtrOutput)
 }
 
+// Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
 func (o EnvironmentDeployOutput) HttpReadTimeout() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.IntPtrOutput { return v.HttpReadTimeout }).(pulumi.IntPtrOutput)
 }
@@ -345,6 +396,7 @@ func (o EnvironmentDeployOutput) JobUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringOutput { return v.JobUrl }).(pulumi.StringOutput)
 }
 
+// Enforce changes even on nodes whose agents are set to `noop = true`.
 func (o EnvironmentDeployOutput) NoNoop() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.NoNoop }).(pulumi.BoolPtrOutput)
 }
@@ -379,10 +431,12 @@ func (o EnvironmentDeployOutput) Nodes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringArrayOutput { return v.Nodes }).(pulumi.StringArrayOutput)
 }
 
+// Run Puppet in no-op mode: report what would change and change nothing.
 func (o EnvironmentDeployOutput) Noop() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Noop }).(pulumi.BoolPtrOutput)
 }
 
+// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
 func (o EnvironmentDeployOutput) Ordering() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.Ordering }).(pulumi.StringPtrOutput)
 }
@@ -407,6 +461,7 @@ func (o EnvironmentDeployOutput) SkipTags() pulumi.AnyOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.AnyOutput { return v.SkipTags }).(pulumi.AnyOutput)
 }
 
+// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o EnvironmentDeployOutput) StartedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.StartedAt }).(pulumi.StringPtrOutput)
 }
@@ -426,6 +481,7 @@ func (o EnvironmentDeployOutput) Tags() pulumi.AnyOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.AnyOutput { return v.Tags }).(pulumi.AnyOutput)
 }
 
+// Stack traces with the Puppet run's errors (the agent's `--trace`).
 func (o EnvironmentDeployOutput) Trace() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Trace }).(pulumi.BoolPtrOutput)
 }
@@ -435,10 +491,12 @@ func (o EnvironmentDeployOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
 }
 
+// Apply the catalog each agent has cached instead of compiling a new one.
 func (o EnvironmentDeployOutput) UseCachedCatalog() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.UseCachedCatalog }).(pulumi.BoolPtrOutput)
 }
 
+// Fall back to the cached catalog when compiling a new one fails.
 func (o EnvironmentDeployOutput) Usecacheonfailure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Usecacheonfailure }).(pulumi.BoolPtrOutput)
 }

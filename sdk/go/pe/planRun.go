@@ -16,17 +16,20 @@ import (
 type PlanRun struct {
 	pulumi.CustomResourceState
 
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrOutput `pulumi:"connection"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
-	Description     pulumi.StringPtrOutput  `pulumi:"description"`
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// Seconds from start to finish; null when either is unknown.
 	DurationSeconds pulumi.Float64PtrOutput `pulumi:"durationSeconds"`
 	// Code environment of the plan (PE's default: `production`).
 	Environment pulumi.StringPtrOutput `pulumi:"environment"`
 	// The plan's error when it failed, else null.
 	Error PlanErrorPtrOutput `pulumi:"error"`
 	// Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
-	FailOnJobFailure pulumi.BoolPtrOutput   `pulumi:"failOnJobFailure"`
-	FinishedAt       pulumi.StringPtrOutput `pulumi:"finishedAt"`
+	FailOnJobFailure pulumi.BoolPtrOutput `pulumi:"failOnJobFailure"`
+	// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+	FinishedAt pulumi.StringPtrOutput `pulumi:"finishedAt"`
 	// Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
 	ImportJobId pulumi.StringPtrOutput `pulumi:"importJobId"`
 	// The job's name, the number PE assigned (e.g. "81"); also the resource's id.
@@ -42,7 +45,8 @@ type PlanRun struct {
 	// Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
 	RequireConnected pulumi.BoolPtrOutput `pulumi:"requireConnected"`
 	// The plan's return value (any JSON).
-	Result    pulumi.AnyOutput       `pulumi:"result"`
+	Result pulumi.AnyOutput `pulumi:"result"`
+	// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
 	StartedAt pulumi.StringPtrOutput `pulumi:"startedAt"`
 	// The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`).
 	State pulumi.StringOutput `pulumi:"state"`
@@ -103,6 +107,7 @@ func (PlanRunState) ElementType() reflect.Type {
 }
 
 type planRunArgs struct {
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection *Connection `pulumi:"connection"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description *string `pulumi:"description"`
@@ -132,6 +137,7 @@ type planRunArgs struct {
 
 // The set of arguments for constructing a PlanRun resource.
 type PlanRunArgs struct {
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrInput
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description pulumi.StringPtrInput
@@ -196,6 +202,7 @@ func (o PlanRunOutput) ToPlanRunOutputWithContext(ctx context.Context) PlanRunOu
 	return o
 }
 
+// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 func (o PlanRunOutput) Connection() ConnectionPtrOutput {
 	return o.ApplyT(func(v *PlanRun) ConnectionPtrOutput { return v.Connection }).(ConnectionPtrOutput)
 }
@@ -205,6 +212,7 @@ func (o PlanRunOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// Seconds from start to finish; null when either is unknown.
 func (o PlanRunOutput) DurationSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.Float64PtrOutput { return v.DurationSeconds }).(pulumi.Float64PtrOutput)
 }
@@ -224,6 +232,7 @@ func (o PlanRunOutput) FailOnJobFailure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.BoolPtrOutput { return v.FailOnJobFailure }).(pulumi.BoolPtrOutput)
 }
 
+// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o PlanRunOutput) FinishedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.StringPtrOutput { return v.FinishedAt }).(pulumi.StringPtrOutput)
 }
@@ -268,6 +277,7 @@ func (o PlanRunOutput) Result() pulumi.AnyOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.AnyOutput { return v.Result }).(pulumi.AnyOutput)
 }
 
+// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o PlanRunOutput) StartedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PlanRun) pulumi.StringPtrOutput { return v.StartedAt }).(pulumi.StringPtrOutput)
 }

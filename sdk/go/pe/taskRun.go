@@ -16,15 +16,18 @@ import (
 type TaskRun struct {
 	pulumi.CustomResourceState
 
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrOutput `pulumi:"connection"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
-	Description     pulumi.StringPtrOutput  `pulumi:"description"`
+	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// Seconds from start to finish; null when either is unknown.
 	DurationSeconds pulumi.Float64PtrOutput `pulumi:"durationSeconds"`
 	// Code environment the task is loaded from (PE's default: `production`).
 	Environment pulumi.StringPtrOutput `pulumi:"environment"`
 	// Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
-	FailOnJobFailure pulumi.BoolPtrOutput   `pulumi:"failOnJobFailure"`
-	FinishedAt       pulumi.StringPtrOutput `pulumi:"finishedAt"`
+	FailOnJobFailure pulumi.BoolPtrOutput `pulumi:"failOnJobFailure"`
+	// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+	FinishedAt pulumi.StringPtrOutput `pulumi:"finishedAt"`
 	// Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
 	ImportJobId pulumi.StringPtrOutput `pulumi:"importJobId"`
 	// The job's name, the number PE assigned (e.g. "81"); also the resource's id.
@@ -52,8 +55,9 @@ type TaskRun struct {
 	// Scope: a PQL query whose results' certnames are the targets.
 	Query pulumi.StringPtrOutput `pulumi:"query"`
 	// Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
-	RequireConnected pulumi.BoolPtrOutput   `pulumi:"requireConnected"`
-	StartedAt        pulumi.StringPtrOutput `pulumi:"startedAt"`
+	RequireConnected pulumi.BoolPtrOutput `pulumi:"requireConnected"`
+	// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+	StartedAt pulumi.StringPtrOutput `pulumi:"startedAt"`
 	// The final state as the orchestrator reports it (`finished`/`failed`/`stopped`, `success`/`failure`).
 	State pulumi.StringOutput `pulumi:"state"`
 	// On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
@@ -113,6 +117,7 @@ func (TaskRunState) ElementType() reflect.Type {
 }
 
 type taskRunArgs struct {
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection *Connection `pulumi:"connection"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description *string `pulumi:"description"`
@@ -150,6 +155,7 @@ type taskRunArgs struct {
 
 // The set of arguments for constructing a TaskRun resource.
 type TaskRunArgs struct {
+	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrInput
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
 	Description pulumi.StringPtrInput
@@ -222,6 +228,7 @@ func (o TaskRunOutput) ToTaskRunOutputWithContext(ctx context.Context) TaskRunOu
 	return o
 }
 
+// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 func (o TaskRunOutput) Connection() ConnectionPtrOutput {
 	return o.ApplyT(func(v *TaskRun) ConnectionPtrOutput { return v.Connection }).(ConnectionPtrOutput)
 }
@@ -231,6 +238,7 @@ func (o TaskRunOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// Seconds from start to finish; null when either is unknown.
 func (o TaskRunOutput) DurationSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.Float64PtrOutput { return v.DurationSeconds }).(pulumi.Float64PtrOutput)
 }
@@ -245,6 +253,7 @@ func (o TaskRunOutput) FailOnJobFailure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.BoolPtrOutput { return v.FailOnJobFailure }).(pulumi.BoolPtrOutput)
 }
 
+// When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o TaskRunOutput) FinishedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.StringPtrOutput { return v.FinishedAt }).(pulumi.StringPtrOutput)
 }
@@ -319,6 +328,7 @@ func (o TaskRunOutput) RequireConnected() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.BoolPtrOutput { return v.RequireConnected }).(pulumi.BoolPtrOutput)
 }
 
+// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
 func (o TaskRunOutput) StartedAt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *TaskRun) pulumi.StringPtrOutput { return v.StartedAt }).(pulumi.StringPtrOutput)
 }

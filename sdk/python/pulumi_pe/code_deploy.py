@@ -291,6 +291,9 @@ class CodeDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="durationSeconds")
     def duration_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        Seconds from start to end; null when recorded mid-deploy.
+        """
         return pulumi.get(self, "duration_seconds")
 
     @_builtins.property
@@ -320,11 +323,17 @@ class CodeDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="finishedAt")
     def finished_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the deploy ended (ISO 8601); null when recorded mid-deploy (`state` is `deploying`).
+        """
         return pulumi.get(self, "finished_at")
 
     @_builtins.property
     @pulumi.getter(name="startedAt")
     def started_at(self) -> pulumi.Output[_builtins.str]:
+        """
+        When the deploy was asked of Code Manager (ISO 8601).
+        """
         return pulumi.get(self, "started_at")
 
     @_builtins.property

@@ -57,18 +57,31 @@ class EnvironmentDeployArgs:
         :param pulumi.Input[_builtins.str] environment: The Puppet code environment to deploy (required).
         :param pulumi.Input[_builtins.str] application: Scope: an application instance (PE before 2023).
         :param pulumi.Input[_builtins.int] concurrency: Maximum nodes run at once.
+        :param pulumi.Input['ConnectionArgs'] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        :param pulumi.Input[_builtins.bool] debug: Debug-level messages in the Puppet run's log (the agent's `--debug`).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.bool] enforce_environment: PE defaults this to true; set false to let agents keep their own environment.
+        :param pulumi.Input[_builtins.bool] evaltrace: The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
+        :param pulumi.Input[_builtins.int] filetimeout: Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        :param pulumi.Input[_builtins.int] http_connect_timeout: Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        :param pulumi.Input[_builtins.int] http_keepalive_timeout: Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        :param pulumi.Input[_builtins.int] http_read_timeout: Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
         :param pulumi.Input[_builtins.str] import_job_id: Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] no_noop: Enforce changes even on nodes whose agents are set to `noop = true`.
         :param pulumi.Input[_builtins.str] node_group: Scope: a classifier node group id.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nodes: Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
+        :param pulumi.Input[_builtins.bool] noop: Run Puppet in no-op mode: report what would change and change nothing.
+        :param pulumi.Input[_builtins.str] ordering: The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
         :param pulumi.Input[_builtins.str] query: Scope: a PQL query whose results' certnames are the targets.
         :param pulumi.Input[_builtins.bool] require_connected: Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] skip_tags: Tags to skip: a comma-separated string or a list.
         :param pulumi.Input[_builtins.bool] stop_on_cancel: On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] tags: Tags to apply: a comma-separated string or a list.
+        :param pulumi.Input[_builtins.bool] trace: Stack traces with the Puppet run's errors (the agent's `--trace`).
         :param pulumi.Input[Sequence[Any]] triggers: Any change of these values replaces the resource, which runs the job again.
+        :param pulumi.Input[_builtins.bool] use_cached_catalog: Apply the catalog each agent has cached instead of compiling a new one.
+        :param pulumi.Input[_builtins.bool] usecacheonfailure: Fall back to the cached catalog when compiling a new one fails.
         :param pulumi.Input[Mapping[str, Any]] userdata: Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
         :param pulumi.Input[_builtins.int] wait_timeout_seconds: How long `pulumi up` waits for the job; at the deadline the job is stopped and the operation fails.
         """
@@ -171,6 +184,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Input[Optional['ConnectionArgs']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @connection.setter
@@ -180,6 +196,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def debug(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Debug-level messages in the Puppet run's log (the agent's `--debug`).
+        """
         return pulumi.get(self, "debug")
 
     @debug.setter
@@ -213,6 +232,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def evaltrace(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+        """
         return pulumi.get(self, "evaltrace")
 
     @evaltrace.setter
@@ -234,6 +256,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def filetimeout(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        """
         return pulumi.get(self, "filetimeout")
 
     @filetimeout.setter
@@ -243,6 +268,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter(name="httpConnectTimeout")
     def http_connect_timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        """
         return pulumi.get(self, "http_connect_timeout")
 
     @http_connect_timeout.setter
@@ -252,6 +280,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter(name="httpKeepaliveTimeout")
     def http_keepalive_timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        """
         return pulumi.get(self, "http_keepalive_timeout")
 
     @http_keepalive_timeout.setter
@@ -261,6 +292,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter(name="httpReadTimeout")
     def http_read_timeout(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+        """
         return pulumi.get(self, "http_read_timeout")
 
     @http_read_timeout.setter
@@ -282,6 +316,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter(name="noNoop")
     def no_noop(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Enforce changes even on nodes whose agents are set to `noop = true`.
+        """
         return pulumi.get(self, "no_noop")
 
     @no_noop.setter
@@ -315,6 +352,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def noop(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Run Puppet in no-op mode: report what would change and change nothing.
+        """
         return pulumi.get(self, "noop")
 
     @noop.setter
@@ -324,6 +364,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def ordering(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+        """
         return pulumi.get(self, "ordering")
 
     @ordering.setter
@@ -393,6 +436,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def trace(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Stack traces with the Puppet run's errors (the agent's `--trace`).
+        """
         return pulumi.get(self, "trace")
 
     @trace.setter
@@ -414,6 +460,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter(name="useCachedCatalog")
     def use_cached_catalog(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Apply the catalog each agent has cached instead of compiling a new one.
+        """
         return pulumi.get(self, "use_cached_catalog")
 
     @use_cached_catalog.setter
@@ -423,6 +472,9 @@ class EnvironmentDeployArgs:
     @_builtins.property
     @pulumi.getter
     def usecacheonfailure(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Fall back to the cached catalog when compiling a new one fails.
+        """
         return pulumi.get(self, "usecacheonfailure")
 
     @usecacheonfailure.setter
@@ -498,19 +550,32 @@ class EnvironmentDeploy(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] application: Scope: an application instance (PE before 2023).
         :param pulumi.Input[_builtins.int] concurrency: Maximum nodes run at once.
+        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        :param pulumi.Input[_builtins.bool] debug: Debug-level messages in the Puppet run's log (the agent's `--debug`).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.bool] enforce_environment: PE defaults this to true; set false to let agents keep their own environment.
         :param pulumi.Input[_builtins.str] environment: The Puppet code environment to deploy (required).
+        :param pulumi.Input[_builtins.bool] evaltrace: The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
+        :param pulumi.Input[_builtins.int] filetimeout: Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        :param pulumi.Input[_builtins.int] http_connect_timeout: Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        :param pulumi.Input[_builtins.int] http_keepalive_timeout: Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        :param pulumi.Input[_builtins.int] http_read_timeout: Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
         :param pulumi.Input[_builtins.str] import_job_id: Adopt an existing job instead of starting one: the resource waits for it and records it (the way to bring a job that ran outside Pulumi into a stack). Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] no_noop: Enforce changes even on nodes whose agents are set to `noop = true`.
         :param pulumi.Input[_builtins.str] node_group: Scope: a classifier node group id.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nodes: Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
+        :param pulumi.Input[_builtins.bool] noop: Run Puppet in no-op mode: report what would change and change nothing.
+        :param pulumi.Input[_builtins.str] ordering: The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
         :param pulumi.Input[_builtins.str] query: Scope: a PQL query whose results' certnames are the targets.
         :param pulumi.Input[_builtins.bool] require_connected: Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] skip_tags: Tags to skip: a comma-separated string or a list.
         :param pulumi.Input[_builtins.bool] stop_on_cancel: On Ctrl-C (or SIGTERM) during `pulumi up`, stop the job in PE instead of leaving it running (default false: the job keeps running, is recorded, and the next `up` waits for it). Changing it runs nothing.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] tags: Tags to apply: a comma-separated string or a list.
+        :param pulumi.Input[_builtins.bool] trace: Stack traces with the Puppet run's errors (the agent's `--trace`).
         :param pulumi.Input[Sequence[Any]] triggers: Any change of these values replaces the resource, which runs the job again.
+        :param pulumi.Input[_builtins.bool] use_cached_catalog: Apply the catalog each agent has cached instead of compiling a new one.
+        :param pulumi.Input[_builtins.bool] usecacheonfailure: Fall back to the cached catalog when compiling a new one fails.
         :param pulumi.Input[Mapping[str, Any]] userdata: Arbitrary JSON stored with the job (`userdata`). Changing it does not run the job again.
         :param pulumi.Input[_builtins.int] wait_timeout_seconds: How long `pulumi up` waits for the job; at the deadline the job is stopped and the operation fails.
         """
@@ -704,11 +769,17 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Output[Optional['outputs.Connection']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @_builtins.property
     @pulumi.getter
     def debug(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Debug-level messages in the Puppet run's log (the agent's `--debug`).
+        """
         return pulumi.get(self, "debug")
 
     @_builtins.property
@@ -722,6 +793,9 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="durationSeconds")
     def duration_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        Seconds from start to finish; null when either is unknown.
+        """
         return pulumi.get(self, "duration_seconds")
 
     @_builtins.property
@@ -743,6 +817,9 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def evaltrace(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        The time each resource took to evaluate, in the Puppet run's log (the agent's `--evaltrace`).
+        """
         return pulumi.get(self, "evaltrace")
 
     @_builtins.property
@@ -756,26 +833,41 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def filetimeout(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Seconds between the agent's checks for updated configuration files (Puppet's `filetimeout`).
+        """
         return pulumi.get(self, "filetimeout")
 
     @_builtins.property
     @pulumi.getter(name="finishedAt")
     def finished_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "finished_at")
 
     @_builtins.property
     @pulumi.getter(name="httpConnectTimeout")
     def http_connect_timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Seconds the agent waits to connect to the server (Puppet's `http_connect_timeout`).
+        """
         return pulumi.get(self, "http_connect_timeout")
 
     @_builtins.property
     @pulumi.getter(name="httpKeepaliveTimeout")
     def http_keepalive_timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Seconds the agent keeps an idle connection to the server open (Puppet's `http_keepalive_timeout`).
+        """
         return pulumi.get(self, "http_keepalive_timeout")
 
     @_builtins.property
     @pulumi.getter(name="httpReadTimeout")
     def http_read_timeout(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Seconds the agent waits for a read on a connection to the server (Puppet's `http_read_timeout`).
+        """
         return pulumi.get(self, "http_read_timeout")
 
     @_builtins.property
@@ -805,6 +897,9 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="noNoop")
     def no_noop(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Enforce changes even on nodes whose agents are set to `noop = true`.
+        """
         return pulumi.get(self, "no_noop")
 
     @_builtins.property
@@ -858,11 +953,17 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def noop(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Run Puppet in no-op mode: report what would change and change nothing.
+        """
         return pulumi.get(self, "noop")
 
     @_builtins.property
     @pulumi.getter
     def ordering(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
+        """
         return pulumi.get(self, "ordering")
 
     @_builtins.property
@@ -900,6 +1001,9 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="startedAt")
     def started_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "started_at")
 
     @_builtins.property
@@ -929,6 +1033,9 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def trace(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Stack traces with the Puppet run's errors (the agent's `--trace`).
+        """
         return pulumi.get(self, "trace")
 
     @_builtins.property
@@ -942,11 +1049,17 @@ class EnvironmentDeploy(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="useCachedCatalog")
     def use_cached_catalog(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Apply the catalog each agent has cached instead of compiling a new one.
+        """
         return pulumi.get(self, "use_cached_catalog")
 
     @_builtins.property
     @pulumi.getter
     def usecacheonfailure(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Fall back to the cached catalog when compiling a new one fails.
+        """
         return pulumi.get(self, "usecacheonfailure")
 
     @_builtins.property

@@ -38,6 +38,7 @@ class PlanRunArgs:
         The set of arguments for constructing a PlanRun resource.
 
         :param pulumi.Input[_builtins.str] plan_name: The plan to run, e.g. `canary` or `mymodule::deploy` (required).
+        :param pulumi.Input['ConnectionArgs'] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.str] environment: Code environment of the plan (PE's default: `production`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
@@ -91,6 +92,9 @@ class PlanRunArgs:
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Input[Optional['ConnectionArgs']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @connection.setter
@@ -255,6 +259,7 @@ class PlanRun(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.str] environment: Code environment of the plan (PE's default: `production`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
@@ -389,6 +394,9 @@ class PlanRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Output[Optional['outputs.Connection']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @_builtins.property
@@ -402,6 +410,9 @@ class PlanRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="durationSeconds")
     def duration_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        Seconds from start to finish; null when either is unknown.
+        """
         return pulumi.get(self, "duration_seconds")
 
     @_builtins.property
@@ -431,6 +442,9 @@ class PlanRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="finishedAt")
     def finished_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "finished_at")
 
     @_builtins.property
@@ -500,6 +514,9 @@ class PlanRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="startedAt")
     def started_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "started_at")
 
     @_builtins.property

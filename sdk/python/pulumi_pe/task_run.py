@@ -42,6 +42,7 @@ class TaskRunArgs:
         The set of arguments for constructing a TaskRun resource.
 
         :param pulumi.Input[_builtins.str] task: The task to run, e.g. `package` or `mymodule::check` (required).
+        :param pulumi.Input['ConnectionArgs'] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.str] environment: Code environment the task is loaded from (PE's default: `production`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
@@ -107,6 +108,9 @@ class TaskRunArgs:
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Input[Optional['ConnectionArgs']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @connection.setter
@@ -323,6 +327,7 @@ class TaskRun(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.str] environment: Code environment the task is loaded from (PE's default: `production`).
         :param pulumi.Input[_builtins.bool] fail_on_job_failure: Fail the operation when the job fails or is stopped (default true); false records the outcome in `state`.
@@ -475,6 +480,9 @@ class TaskRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def connection(self) -> pulumi.Output[Optional['outputs.Connection']]:
+        """
+        Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        """
         return pulumi.get(self, "connection")
 
     @_builtins.property
@@ -488,6 +496,9 @@ class TaskRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="durationSeconds")
     def duration_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
+        """
+        Seconds from start to finish; null when either is unknown.
+        """
         return pulumi.get(self, "duration_seconds")
 
     @_builtins.property
@@ -509,6 +520,9 @@ class TaskRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="finishedAt")
     def finished_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job finished (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "finished_at")
 
     @_builtins.property
@@ -626,6 +640,9 @@ class TaskRun(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="startedAt")
     def started_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
+        """
         return pulumi.get(self, "started_at")
 
     @_builtins.property
