@@ -9,7 +9,7 @@ import { planJob } from "../jobs/plan-job";
 import { taskJob } from "../jobs/task-job";
 import { typeToken } from "./package";
 import type { PluginHost } from "./plugin-host";
-import { revealProps, secret } from "./secrets";
+import { isSecret, revealProps, secret } from "./secrets";
 
 /** Outputs that may echo a job's params (a plan's result and error, a task's output): secret when params are. */
 const ECHOES_OF_PARAMS = ["result", "error", "nodeResults"];
@@ -37,6 +37,19 @@ function wrapped(outs: Props, secretKeys: Set<string>): Props {
     result[key] = (secretKeys.has(key) || echo || token) && value !== undefined ? secret(value) : value;
   }
   return result;
+}
+
+/**
+ * Inputs as the engine stores them: as given (secrets stay wrapped), with a connection's token made secret even
+ * when the program gave it as a plain string. The schema marks it secret, but the SDKs wrap only top-level secret
+ * properties: a nested one reaches us in the clear, and the engine would store it so.
+ */
+function secretToken(inputs: Props): Props {
+  const connection = inputs.connection;
+  if (typeof connection !== "object" || connection === null || isSecret(connection)) return inputs;
+  const { token } = connection as Props;
+  if (token === undefined || token === null) return inputs;
+  return { ...inputs, connection: { ...connection, token: secret(token) } };
 }
 
 /** A failed job keeps its partial state: wrapped too, so no secret reaches state in the clear. */
@@ -73,7 +86,7 @@ export function pluginProvider(host: PluginHost, version: string, schema: string
     async check(urn, olds: Props, news: Props) {
       const result = await of(urn).check(urn, plain(olds).props, plain(news).props);
       // the engine keeps the inputs as given, secrets wrapped
-      return { inputs: news, failures: result.failures };
+      return { inputs: secretToken(news), failures: result.failures };
     },
     diff: (id, urn, olds: Props, news: Props) => of(urn).diff(urn, id, plain(olds).props, plain(news).props),
     async create(urn, inputs: Props) {
