@@ -3,7 +3,9 @@
 // SDK to build) against the emulator. Run (after `npx tsc -p tsconfig.build.json`, with `pulumi` on PATH):
 //   npx ts-node --transpile-only bench/plugin-stack.ts
 //   BENCH_PLUGIN_PARTS=scale,preview,startup (the default; any of them)   BENCH_STACK_ROUNDS=3 (the default)
-//   BENCH_PLUGIN_COUNTS=1,100 (the default)   BENCH_PLUGIN_MAIN=<another build's dist/provider/plugin/main.js>
+//   BENCH_PLUGIN_COUNTS=1,100 (the default)   BENCH_PLUGIN_MAIN=<another build's plugin entry, for start-up>
+//   BENCH_PLUGIN_FROM=installed (the default: both plugins installed in PULUMI_HOME from tarballs, as users install
+//   one; the engine then caches their schemas) or path (both found on PATH: the engine asks each start's schema)
 //
 // 3p. Stack scale: wall time of `pulumi up --skip-preview` of a YAML program of N `pe:index:PlanRun`s whose plan
 //     jobs finish at once (a 0 s plan), divided by that of the same YAML program with N `noop:index:Noop`s: a
@@ -11,11 +13,11 @@
 //     plugin-launchers.ts), as bench/stack.ts's floor is a dynamic provider whose create returns at once. Same
 //     engine, same language host, same default parallelism, a plugin started the same way. Fresh stack per run;
 //     kinds alternate; median of ROUNDS runs.
-// 5p. Preview: a no-change `pulumi preview` of the YAML pipeline (CodeDeploy → EnvironmentDeploy → TaskRun →
+// 5p. Preview: a no-change `pulumi preview` of examples/yaml-pipeline (CodeDeploy → EnvironmentDeploy → TaskRun →
 //     PlanRun, deployed once before) divided by that of an empty YAML program (deployed too): what the plugin
 //     costs a preview, its two start-ups included. Beside them, for comparison only, 4 resources of the no-op
 //     plugin: what any plugin on the SDK's provider server costs. Kinds alternate; median of ROUNDS runs.
-// Start-up: spawn of `node dist/provider/plugin/main.js 127.0.0.1:<port>` (a listener standing in for the
+// Start-up: spawn of `node <bundle launcher> 127.0.0.1:<port>` (a listener standing in for the
 //     engine) to the gRPC port on its stdout, median of 10; `pulumi package get-schema <launcher>`, median of 5;
 //     and where the time to the port goes (each require made by main.js, timed in the plugin's own process).
 import { spawn } from "node:child_process";
@@ -28,13 +30,22 @@ import { pulumiBinDir, repoRoot } from "../test/support/pulumi-cli";
 import { TestStack } from "../test/support/test-stack";
 import { machine, mark, median, ms, summary } from "./support/common";
 import { planWorld } from "./support/plan-world";
-import { benchPluginBinDir, NOOP_TYPE, pluginMain } from "./support/plugin-launchers";
+import {
+  benchPluginBinDir,
+  countingStarts as startsEnv,
+  installBenchPlugins,
+  NOOP_TYPE,
+  pluginMain,
+} from "./support/plugin-launchers";
 
 const COUNTS = (process.env.BENCH_PLUGIN_COUNTS ?? "1,100").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_STACK_ROUNDS ?? 3);
 const GOAL_RATIO = 1.3;
 const STARTUP_RUNS = 10;
 const SCHEMA_RUNS = 5;
+const FROM = process.env.BENCH_PLUGIN_FROM === "path" ? "path" : "installed";
+/** The PULUMI_HOME every stack of the bench shares in `installed` mode: the plugins and the engine's schema cache. */
+const benchHome = path.join(repoRoot, ".pulumi-test", "bench-plugins", "home");
 
 type Kind = "noop" | "plan";
 
@@ -48,52 +59,29 @@ function yamlProgram(project: string, type: string, count: number): string {
   return `name: ${project}\nruntime: yaml\nresources:\n${resources.join("")}`;
 }
 
-const NODES = "[node1.example.com, node2.example.com]";
-/** The YAML pipeline against the emulator's built-in world. */
-const pipelineProgram = `name: bench-yaml-pipeline
-runtime: yaml
-resources:
-  code:
-    type: pe:index:CodeDeploy
-    properties:
-      environments: [production]
-      triggers: [bench]
-  deploy:
-    type: pe:index:EnvironmentDeploy
-    properties:
-      environment: production
-      nodes: ${NODES}
-      triggers: ["\${code.deploySignatures.production}"]
-      description: Deploy production at \${code.deploySignatures.production}
-    options:
-      dependsOn: ["\${code}"]
-  task:
-    type: pe:index:TaskRun
-    properties:
-      task: package
-      params: { action: status, name: openssl }
-      nodes: ${NODES}
-      triggers: ["\${deploy.jobId}"]
-  check:
-    type: pe:index:PlanRun
-    properties:
-      planName: facts::info
-      environment: production
-      params: { targets: ${NODES} }
-      triggers: ["\${task.jobId}"]
-outputs:
-  checkState: \${check.state}
-`;
+/** The YAML pipeline users start from (and the tests run), against the emulator's built-in world. */
+const pipelineProgram = fs.readFileSync(
+  path.join(repoRoot, "examples", "yaml-pipeline", "Pulumi.yaml"),
+  "utf8",
+);
 
 const emptyProgram = "name: bench-yaml-empty\nruntime: yaml\n";
 
-/** A YAML stack whose PATH holds the bench's launchers; `starts` is the file they note each start in. */
+/** PATH without any folder holding a pulumi-resource-pe: the engine can only find the installed plugins. */
+function pathWithoutPlugins(): string {
+  const dirs = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((dir) => dir && !fs.existsSync(path.join(dir, "pulumi-resource-pe")));
+  return [pulumiBinDir(), ...dirs].join(path.delimiter);
+}
+
+/** A YAML stack that finds the bench's plugins installed in the shared PULUMI_HOME, or on its PATH. */
 async function yamlStack(project: string, program: string, emu?: Emulator): Promise<TestStack> {
-  const stack = await TestStack.create({
-    project,
-    files: { "Pulumi.yaml": program },
-    env: { PATH: [benchPluginBinDir(), pulumiBinDir(), process.env.PATH ?? ""].join(path.delimiter) },
-  });
+  const env: Record<string, string> =
+    FROM === "installed"
+      ? { PATH: pathWithoutPlugins(), PULUMI_HOME: benchHome }
+      : { PATH: [benchPluginBinDir(), pulumiBinDir(), process.env.PATH ?? ""].join(path.delimiter) };
+  const stack = await TestStack.create({ project, files: { "Pulumi.yaml": program }, env });
   if (emu) {
     await stack.setConfig("pe:serviceUrl", emu.url);
     await stack.setConfig("pe:codeManagerUrl", emu.url);
@@ -107,7 +95,7 @@ async function yamlStack(project: string, program: string, emu?: Emulator): Prom
 async function countingStarts<T>(stack: TestStack, run: (env: Record<string, string>) => Promise<T>) {
   const file = path.join(stack.dir, ".plugin-starts");
   fs.rmSync(file, { force: true });
-  const result = await run({ BENCH_PLUGIN_STARTS: file });
+  const result = await run(startsEnv(file));
   const starts = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : [];
   return { result, starts: starts.length };
 }
@@ -134,7 +122,7 @@ async function stackScale(): Promise<void> {
     for (const count of COUNTS) {
       for (let round = 0; round < ROUNDS; round++) {
         for (const kind of ["noop", "plan"] as const) {
-          const project = `bench-plugin-${kind}`;
+          const project = `bench-plugin-${kind}-${count}-${round}`;
           const type = kind === "noop" ? NOOP_TYPE : "pe:index:PlanRun";
           const stack = await yamlStack(
             project,
@@ -199,7 +187,7 @@ async function pipelinePreview(): Promise<void> {
     empty: await yamlStack("bench-yaml-empty", emptyProgram),
     // not the goal's floor: what any plugin on the SDK's provider server costs a preview (its two starts)
     noop: await yamlStack("bench-yaml-noop", yamlProgram("bench-yaml-noop", NOOP_TYPE, 4)),
-    pipeline: await yamlStack("bench-yaml-pipeline", pipelineProgram, emu),
+    pipeline: await yamlStack("yaml-pipeline", pipelineProgram, emu),
   };
   const kinds = Object.keys(stacks) as PreviewKind[];
   try {
@@ -293,7 +281,7 @@ async function startOnce(engineAddress: string, timeRequires: boolean): Promise<
   const timesFile = path.join(dir, "times.json");
   const preload = path.join(dir, "require-timer.js");
   fs.writeFileSync(preload, requireTimer);
-  const args = [...(timeRequires ? ["--require", preload] : []), pluginMain, engineAddress];
+  const args = [...(timeRequires ? ["--require", preload] : []), pluginMain(), engineAddress];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -327,7 +315,7 @@ async function startOnce(engineAddress: string, timeRequires: boolean): Promise<
 
 async function startup(): Promise<void> {
   console.log(
-    `\n== plugin start-up: node ${path.relative(repoRoot, pluginMain)} <engine> to its port (median of ${STARTUP_RUNS}), ` +
+    `\n== plugin start-up: node ${path.relative(repoRoot, pluginMain())} <engine> to its port (median of ${STARTUP_RUNS}), ` +
       `pulumi package get-schema (median of ${SCHEMA_RUNS})`,
   );
   // something listening at the engine's address, so that the plugin's watch of its engine finds one
@@ -394,7 +382,19 @@ async function main(): Promise<void> {
       .join(" ")}\n`,
   );
   const which = new Set((process.env.BENCH_PLUGIN_PARTS ?? "scale,preview,startup").split(","));
-  if (!fs.existsSync(pluginMain)) throw new Error(`${pluginMain} is missing: npx tsc -p tsconfig.build.json`);
+  if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "plugin", "main.js")))
+    throw new Error("dist/provider/plugin/main.js is missing: npx tsc -p tsconfig.build.json");
+  console.log(
+    `plugins: ${FROM === "installed" ? "installed in PULUMI_HOME from tarballs" : "found on PATH"}`,
+  );
+  if (FROM === "installed") {
+    fs.rmSync(benchHome, { recursive: true, force: true });
+    installBenchPlugins(path.join(pulumiBinDir(), "pulumi"), {
+      ...process.env,
+      PULUMI_HOME: benchHome,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+    });
+  }
   if (which.has("scale")) await stackScale();
   if (which.has("preview")) await pipelinePreview();
   if (which.has("startup")) await startup();

@@ -4,13 +4,14 @@
 # Install it with: pulumi plugin install resource pe <version> --file <that path>
 #
 # The tarball holds:
-#   pulumi-resource-pe    a launcher: checks for Node.js >= 20 on PATH, then runs dist/provider/plugin/main.js
-#   dist/provider, dist/puppet-type    the compiled JavaScript (built afresh here, without .d.ts or source maps;
-#                         dist/provider/plugin/schema.json is the schema the plugin serves)
-#   package.json          name, version (the plugin reports it) and dependencies
-#   node_modules          the production dependencies, exactly as package-lock.json pins them (npm ci)
-# It is plain JavaScript (no native modules), so it runs wherever Node.js does; the name says linux-amd64, the
-# platform Pulumi asks for here. The archive is reproducible: sorted, owned by root, dated by the last commit.
+#   pulumi-resource-pe    a launcher: checks for Node.js >= 20 on PATH, then runs bin/pulumi-resource-pe.js
+#   bin/                  the plugin bundled into one file with its dependencies (scripts/bundle-plugin.ts): the
+#                         bundle (plugin.js, the schema inside), V8's code cache of it, and the launcher that starts it
+#   package.json          name and version (the plugin reports it)
+# It is plain JavaScript (no native modules, no node_modules), so it runs wherever Node.js does; the name says
+# linux-amd64, the platform Pulumi asks for here. The archive is sorted, owned by root and dated by the last commit;
+# every file but the code cache is the same bytes for the same sources (V8's cache differs from build to build, and
+# a Node.js of another version rejects it and writes its own at its first start).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,17 +35,10 @@ rm -rf "$stage/dist/emulator"
   exit 1
 }
 
-# 2. The production dependencies: npm ci needs the project's own package.json beside its lock file.
-echo "plugin: production dependencies (npm ci --omit=dev)" >&2
-cp package.json package-lock.json "$stage/"
-(cd "$stage" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >&2)
-# what the plugin does not need: npm's bookkeeping and the command links (symlinks)
-rm -rf "$stage/node_modules/.bin" "$stage/node_modules/.package-lock.json" "$stage/package-lock.json"
-find "$stage/node_modules" -type d -name .bin -prune -exec rm -rf {} +
-if [[ -n "$(find "$stage/node_modules" -type l -print -quit)" ]]; then
-  echo "plugin: node_modules holds symlinks, which a plugin tarball should not" >&2
-  exit 1
-fi
+# 2. One file: the plugin and its dependencies, bundled from the compiled JavaScript, with its code cache.
+echo "plugin: bundling (esbuild)" >&2
+npx ts-node --transpile-only scripts/bundle-plugin.ts "$stage/dist" "$stage/bin" >&2
+rm -rf "$stage/dist"
 
 # 3. The package.json the plugin reads its version from, without the project's scripts and dev tools.
 node -e '
@@ -55,9 +49,8 @@ node -e '
     description: "The Pulumi provider plugin for Puppet Enterprise (package pe).",
     license: p.license,
     private: true,
-    main: "dist/provider/plugin/main.js",
+    main: "bin/pulumi-resource-pe.js",
     engines: p.engines,
-    dependencies: p.dependencies,
   };
   require("node:fs").writeFileSync(process.argv[2], JSON.stringify(out, null, 2) + "\n");
 ' "$root/package.json" "$stage/package.json"
@@ -80,15 +73,15 @@ if [ "$node_major" -lt 20 ]; then
   echo "pulumi-resource-pe: Node.js >= 20 is needed on PATH to run this plugin; $(command -v node) is ${node_version:-of unknown version}" >&2
   exit 1
 fi
-exec node "$(dirname "$0")/dist/provider/plugin/main.js" "$@"
+exec node "$(dirname "$0")/bin/pulumi-resource-pe.js" "$@"
 EOF
 chmod 755 "$stage/$name"
 
-# 5. The archive, the same bytes for the same inputs.
+# 5. The archive.
 mtime="@$(git log -1 --format=%ct 2>/dev/null || echo 0)"
 rm -f "$tarball"
 tar -C "$stage" --sort=name --format=gnu --owner=0 --group=0 --numeric-owner --mtime="$mtime" \
-  --mode='u+rwX,go+rX,go-w' -cf - "$name" package.json dist node_modules | gzip -n >"$tarball.tmp"
+  --mode='u+rwX,go+rX,go-w' -cf - "$name" package.json bin | gzip -n >"$tarball.tmp"
 mv -f "$tarball.tmp" "$tarball"
 echo "plugin: $(du -h "$tarball" | cut -f1) in $((SECONDS - started)) s" >&2
 echo "$tarball"

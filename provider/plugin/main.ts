@@ -38,6 +38,11 @@ function packageVersion(): string {
 
 async function run(): Promise<void> {
   const args = process.argv.slice(2);
+  // the bundle's build: load every module the calls need, then stop (bundle-launcher.ts caches their code)
+  if (args[0] === "--warm-up") {
+    require("./plugin-provider");
+    return;
+  }
   const address = engineAddress(args);
   if (!address || args.includes("--help") || args.includes("-h")) {
     process.stderr.write(USAGE);

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import type { ConnectionInput } from "../pe";
 import { revealProps } from "./secrets";
 
@@ -41,12 +40,6 @@ const SETTINGS = [
   "classifierUrl",
 ] as const;
 
-/** A module as the SDK's provider server loads it (its own dependency, not necessarily ours). */
-function sdkModule<T>(name: string): T {
-  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  return require(require.resolve(name, { paths: [sdk] })) as T;
-}
-
 /**
  * The connection settings of a Configure request: the provider's properties (`args`: an explicit provider's
  * inputs, or the default provider's stack config), else its `variables` (`pe:config:serviceUrl`).
@@ -73,8 +66,10 @@ let installed = false;
 export function hookSdkServer(pkg: string, onConfigure: (settings: ConnectionInput) => void): void {
   if (installed) throw new Error("hookSdkServer: installed twice");
   installed = true;
-  const prototype = sdkModule<{ Server: GrpcServer }>("@grpc/grpc-js").Server.prototype;
-  const { Struct } = sdkModule<{ Struct: new () => unknown }>("google-protobuf/google/protobuf/struct_pb");
+  // the SDK's own copies: the lock file has no nested @grpc/grpc-js or google-protobuf under @pulumi/pulumi (a
+  // test checks), so these plain requires load the modules its server uses, bundled or not
+  const prototype = (require("@grpc/grpc-js") as { Server: GrpcServer }).Server.prototype;
+  const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: new () => unknown };
   const addService = prototype.addService;
   prototype.addService = function (service, implementation) {
     const sdkConfigure = implementation.configure as Handler<ConfigureCall> | undefined;

@@ -32,4 +32,15 @@ describe("the SDK provider server's gaps the plugin closes (sdk-server-hooks.ts)
     assert.equal(hooked.read, "ok");
     assert.deepEqual(hooked.readProps, {});
   });
+
+  it("patches the modules the SDK's server loads: the lock file holds one copy of each", () => {
+    // the hooks require @grpc/grpc-js and google-protobuf by name (so that the bundle has one copy of each)
+    const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    for (const name of ["@grpc/grpc-js", "google-protobuf/google/protobuf/struct_pb"])
+      assert.equal(
+        require.resolve(name, { paths: [sdk] }),
+        require.resolve(name),
+        `${name}: the SDK's own copy`,
+      );
+  });
 });

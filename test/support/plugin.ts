@@ -1,20 +1,37 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { bundlePlugin } from "../../scripts/bundle-plugin";
 import { repoRoot } from "./pulumi-cli";
 
+let bundled: string | undefined;
+
 /**
- * A folder holding `pulumi-resource-pe`, a launcher of this clone's built plugin (dist/provider/plugin/main.js), for
- * a test's PATH: the engine finds a plugin there as it would an installed one (and warns that it uses it from
- * $PATH). Installing from the tarball is tested on its own (npm run plugin).
+ * A folder holding `pulumi-resource-pe`, a launcher of this clone's built plugin as the tarball ships it (dist/
+ * bundled into one file with its code cache, scripts/bundle-plugin.ts; once per test process, from the current
+ * dist/), for a test's PATH: the engine finds a plugin there as it would an installed one (and warns that it uses
+ * it from $PATH). Installing from the tarball is tested on its own (npm run plugin).
  */
 export function pluginBinDir(): string {
   const dir = path.join(repoRoot, ".pulumi-test", "plugin-bin");
+  if (bundled) return dir;
+  // a fresh folder renamed into place, so that a launcher never runs a half-written bundle
+  const fresh = fs.mkdtempSync(path.join(repoRoot, ".pulumi-test", "plugin-bundle-"));
+  bundlePlugin(path.join(repoRoot, "dist"), fresh);
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(dir, { recursive: true });
+  const old = `${bin}.old-${process.pid}`;
+  if (fs.existsSync(bin)) fs.renameSync(bin, old);
+  fs.renameSync(fresh, bin);
+  fs.rmSync(old, { recursive: true, force: true });
   const launcher = path.join(dir, "pulumi-resource-pe");
-  const text = `#!/bin/sh\nexec node "${path.join(repoRoot, "dist", "provider", "plugin", "main.js")}" "$@"\n`;
-  if (!fs.existsSync(launcher) || fs.readFileSync(launcher, "utf8") !== text) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(`${launcher}.tmp`, text, { mode: 0o755 });
-    fs.renameSync(`${launcher}.tmp`, launcher);
-  }
+  fs.writeFileSync(
+    `${launcher}.tmp`,
+    `#!/bin/sh\nexec node "${path.join(bin, "pulumi-resource-pe.js")}" "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  fs.renameSync(`${launcher}.tmp`, launcher);
+  bundled = dir;
   return dir;
 }
