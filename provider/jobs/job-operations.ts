@@ -132,7 +132,8 @@ export function jobOperations<I extends { failOnJobFailure?: boolean }, O extend
       if (failures.length === 0 && value && !hasUnknowns) {
         const connectionFailure = await checkConnection(inputs, clients.settings);
         if (connectionFailure) failures.push(connectionFailure);
-        else if (kind.checkAgainstOrchestrator)
+        // inputs as they were when last checked start nothing new: no need to ask the orchestrator again
+        else if (kind.checkAgainstOrchestrator && inputsChanged(olds, inputs))
           failures.push(...(await checkRemotely(kind, value, () => clientFor(inputs))));
         // Only for a resource `up` would create or replace: what its job will run on.
         if (failures.length === 0 && runsJob(kind, olds, news)) {
@@ -266,6 +267,12 @@ function cancelMessage(
     `${kind.typeName}: cancelled; ${how} ${where}; ` +
     "the next `pulumi up` waits for it (or `pulumi refresh` reads it)."
   );
+}
+
+/** Whether the user's inputs differ from the old ones (or there are none: a create). */
+function inputsChanged(olds: Props, inputs: Props): boolean {
+  const before = userInputs(olds);
+  return Object.keys(before).length === 0 || canonicalJson(before) !== canonicalJson(inputs);
 }
 
 /**
