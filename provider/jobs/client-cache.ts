@@ -48,8 +48,9 @@ export function connections(host: Host): Connections {
       return client;
     };
   };
-  const settings = (props: Props) => resolveConnectionSettings(options(props));
-  const codeManagerSettings = (props: Props) => resolveCodeManagerSettings(options(props));
+  // resolved once per connection too (it reads the CA file): a failure is not kept, so each check reports it
+  const settings = cache((props) => resolveConnectionSettings(options(props)));
+  const codeManagerSettings = cache((props) => resolveCodeManagerSettings(options(props)));
   found = {
     options,
     settings,

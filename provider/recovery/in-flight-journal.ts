@@ -46,12 +46,28 @@ export function readInFlight(urn: string, dir = journalDir()): InFlightEntry | u
 }
 
 /** Writes atomically (rename), so a crash never leaves half an entry. */
+/** Folders made by this process (not made again: a create writes its entry twice, a stack may hold hundreds). */
+const madeDirs = new Set<string>();
+
 export function writeInFlight(entry: InFlightEntry, dir = journalDir()): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = entryFile(entry.urn, dir);
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
+  const write = () => fs.writeFileSync(temp, JSON.stringify(entry), { mode: 0o600 });
+  if (!madeDirs.has(dir)) makeDir(dir);
+  try {
+    write();
+  } catch (error) {
+    // the folder went away since (removed by hand): make it again
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    makeDir(dir);
+    write();
+  }
   fs.renameSync(temp, file);
+}
+
+function makeDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  madeDirs.add(dir);
 }
 
 export function removeInFlight(urn: string, dir = journalDir()): void {
