@@ -45,10 +45,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** A POST's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
+/** A POST's or PUT's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
 async function readJson(req: IncomingMessage, malformed: (msg: string) => ApiError): Promise<unknown> {
   const text = await readBody(req);
-  if (req.method !== "POST" || text.trim() === "") return undefined;
+  if ((req.method !== "POST" && req.method !== "PUT") || text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
