@@ -97,6 +97,8 @@ async function handle(opts: ListenerOptions, req: IncomingMessage, url: URL): Pr
   const hostname = state.world.settings.hostname;
   const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
   const view = { apiUrl: `${origin}${API}`, now: Date.now() };
+  // Scheduled runs first: a plan job one starts may have steps to start too.
+  state.scheduler.tick(view.now);
   state.store.advance(view.now);
   const events = opts.faults.events();
   return route[2](state, { caller, body, query: url.searchParams, params, view, events });
