@@ -1,5 +1,6 @@
 // The programmatic entry (cli.ts, the tests and the benchmarks use it): startEmulator builds the state from
-// world/, jobs/, plans/ and code-manager/ and serves it through http/. See README.md for the folders.
+// world/, jobs/, plans/, scheduled-jobs/ and code-manager/ and serves it through http/. See README.md for the
+// folders.
 
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -18,6 +19,7 @@ import type { EmulatorState } from "./http/handler-types";
 import { createRequestListener, type RequestLogEntry } from "./http/request-listener";
 import { JobStore } from "./jobs/job-store";
 import { planJobFactory } from "./plans/step-jobs";
+import { ScheduleRunner } from "./scheduled-jobs/schedule-runner";
 import { defaultWorld } from "./world/default-world";
 import { loadWorld } from "./world/load-world";
 import type { Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
@@ -90,14 +92,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   fs.mkdirSync(stateDir, { recursive: true });
   const adminToken = adminTokenIn(stateDir);
   const store = JobStore.load(stateDir, planJobFactory);
+  const scheduler = new ScheduleRunner();
   const state: EmulatorState = {
     world,
     store,
+    scheduler,
     auth: new Auth(world, adminToken),
     nodes: new Map(world.nodes.map((n) => [n.certname, n])),
     timeScale,
     codeManager: { repo: new ControlRepo(world), deploys: CodeDeployStore.load(stateDir) },
   };
+  scheduler.start(state, Date.now());
   const faults = new FaultInjector(world.faults);
   const requests: RequestLogEntry[] = [];
   let url = "";
@@ -135,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireToken: (token) => state.auth.expireToken(token),
     setBranch: (branch, sha) => state.codeManager.repo.setBranch(branch, sha),
     stop() {
+      scheduler.close();
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -16,6 +16,7 @@ const rbac = (kind: string, msg: string) => new ApiError(401, `puppetlabs.rbac/$
 /** The RBAC token middleware: header first, then `?token=`; every bad-token case is a 401. */
 export class Auth {
   private readonly tokens = new Map<string, { user: WorldUser; expiresAt?: number }>();
+  private readonly users = new Map<string, WorldUser>();
 
   constructor(world: World, adminToken: string) {
     const admin: WorldUser = {
@@ -36,10 +37,17 @@ export class Auth {
       },
     };
     for (const user of [admin, ...world.users]) {
+      this.users.set(user.login, user);
       for (const t of user.tokens) {
         this.tokens.set(t.token, { user, expiresAt: t.expiresAt ? Date.parse(t.expiresAt) : undefined });
       }
     }
+  }
+
+  /** The caller a user's login stands for (a scheduled job's runs start as its owner); undefined: no such user. */
+  callerFor(login: string): Caller | undefined {
+    const user = this.users.get(login);
+    return user && { user, owner: ownerOf(user) };
   }
 
   expireToken(token: string): void {

@@ -3,13 +3,16 @@ import type { ControlRepo } from "../code-manager/control-repo";
 import type { JobStore } from "../jobs/job-store";
 import type { ViewContext } from "../jobs/job-views";
 import type { PlanJobProgress } from "../plans/plan-job-progress";
+import type { ScheduleRunner } from "../scheduled-jobs/schedule-runner";
 import type { EventsFault, World, WorldNode } from "../world/world-schema";
 import type { Auth, Caller } from "./auth";
 
-/** What every handler shares: the world, the job store and the time scale. */
+/** What every handler shares: the world, the job store, the scheduled jobs' runner and the time scale. */
 export interface EmulatorState {
   world: World;
   store: JobStore<PlanJobProgress>;
+  /** Starts scheduled jobs' runs; re-armed when one is saved or edited. */
+  scheduler: ScheduleRunner;
   /** World nodes by certname. */
   nodes: Map<string, WorldNode>;
   auth: Auth;

@@ -45,10 +45,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** A POST's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
+/** A POST's or PUT's JSON body (undefined when empty); malformed JSON is the API's 400 built by `malformed`. */
 async function readJson(req: IncomingMessage, malformed: (msg: string) => ApiError): Promise<unknown> {
   const text = await readBody(req);
-  if (req.method !== "POST" || text.trim() === "") return undefined;
+  if ((req.method !== "POST" && req.method !== "PUT") || text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -97,6 +97,8 @@ async function handle(opts: ListenerOptions, req: IncomingMessage, url: URL): Pr
   const hostname = state.world.settings.hostname;
   const origin = `${base.protocol}//${hostname ? `${hostname}:${base.port}` : (req.headers.host ?? base.host)}`;
   const view = { apiUrl: `${origin}${API}`, now: Date.now() };
+  // Scheduled runs first: a plan job one starts may have steps to start too.
+  state.scheduler.tick(view.now);
   state.store.advance(view.now);
   const events = opts.faults.events();
   return route[2](state, { caller, body, query: url.searchParams, params, view, events });

@@ -5,6 +5,8 @@ import { getInventoryNode, listInventory, postInventory } from "../nodes/invento
 import { queryPuppetDb } from "../nodes/puppetdb-queries";
 import { planRun, stopPlan } from "../plans/plan-commands";
 import { getPlan, getPlanJob, getPlanJobEvents, listPlanJobs, listPlans } from "../plans/plan-queries";
+import { createScheduledJob, editScheduledJob } from "../scheduled-jobs/scheduled-job-commands";
+import { getScheduledJob, listScheduledJobs } from "../scheduled-jobs/scheduled-job-queries";
 import { getTask, listTasks } from "../tasks/task-queries";
 import type { Handler } from "./handler-types";
 
@@ -30,6 +32,10 @@ const routes: Array<[string, RegExp, Handler]> = [
   ["GET", /^\/inventory\/([^/]+)$/, getInventoryNode],
   ["GET", /^\/tasks$/, listTasks],
   ["GET", /^\/tasks\/([^/]+)\/([^/]+)$/, getTask],
+  ["GET", /^\/scheduled_jobs\/environment_jobs$/, listScheduledJobs],
+  ["POST", /^\/scheduled_jobs\/environment_jobs$/, createScheduledJob],
+  ["GET", /^\/scheduled_jobs\/environment_jobs\/([^/]+)$/, getScheduledJob],
+  ["PUT", /^\/scheduled_jobs\/environment_jobs\/([^/]+)$/, editScheduledJob],
 ];
 
 /**

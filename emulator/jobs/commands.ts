@@ -39,11 +39,24 @@ export function requireNodes(ctx: RequestContext, nodes: string[]): void {
     );
 }
 
+/**
+ * A command that passed every check it makes at submit time: calling it starts the job (at `ctx.view.now`) and
+ * returns the job's name. Scheduled jobs make the same checks when they are saved, and start at each run.
+ */
+export type StartJob = () => number;
+
 function created(ctx: RequestContext, name: number): Handled {
   return { status: 202, body: { job: { id: `${ctx.view.apiUrl}/jobs/${name}`, name: String(name) } } };
 }
 
-export function deploy(state: EmulatorState, ctx: RequestContext): Handled {
+export const deploy = (state: EmulatorState, ctx: RequestContext): Handled =>
+  created(ctx, prepareDeploy(state, ctx)());
+
+export const runTask = (state: EmulatorState, ctx: RequestContext): Handled =>
+  created(ctx, prepareTask(state, ctx)());
+
+/** POST /command/deploy's checks; the job starts when the result is called. */
+export function prepareDeploy(state: EmulatorState, ctx: RequestContext): StartJob {
   const body = parseBody(DeployBodySchema, ctx.body);
   if (body.noop && body.no_noop)
     throw validationError("noop and no_noop cannot both be true", { noop: true, no_noop: true });
@@ -73,22 +86,15 @@ export function deploy(state: EmulatorState, ctx: RequestContext): Handled {
     evaltrace: false,
     target: null,
     description: description ?? "",
+    "scheduled-job-id": null,
     ...rest,
   };
-  return createJob(
-    state,
-    ctx,
-    "deploy",
-    body.environment,
-    options,
-    runs,
-    body.concurrency,
-    userdata,
-    description,
-  );
+  return () =>
+    createJob(state, ctx, "deploy", body.environment, options, runs, body.concurrency, userdata, description);
 }
 
-export function runTask(state: EmulatorState, ctx: RequestContext): Handled {
+/** POST /command/task's checks; the job starts when the result is called. */
+export function prepareTask(state: EmulatorState, ctx: RequestContext): StartJob {
   const body = parseBody(TaskBodySchema, ctx.body);
   requireEnvironment(state, body.environment);
   const task = state.world.tasks.find(
@@ -133,18 +139,19 @@ export function runTask(state: EmulatorState, ctx: RequestContext): Handled {
     ...(body.timeout !== undefined ? { timeout: body.timeout } : {}),
   };
   const taskResult = fillTemplate(task.result, body.params);
-  return createJob(
-    state,
-    ctx,
-    "task",
-    body.environment,
-    options,
-    runs,
-    undefined,
-    body.userdata,
-    body.description,
-    taskResult,
-  );
+  return () =>
+    createJob(
+      state,
+      ctx,
+      "task",
+      body.environment,
+      options,
+      runs,
+      undefined,
+      body.userdata,
+      body.description,
+      taskResult,
+    );
 }
 
 function createJob(
@@ -158,7 +165,7 @@ function createJob(
   userdata: Record<string, unknown> | undefined,
   description: string | undefined,
   taskResult?: unknown,
-): Handled {
+): number {
   const slots = concurrency ?? (type === "task" ? TASK_CONCURRENCY : state.world.settings.concurrency);
   const nodes = placeNodes(runs, slots);
   // Runs start once the environment's code deploy is over (their nodes stay `new` until then).
@@ -179,7 +186,7 @@ function createJob(
     ...(type === "task" ? { taskResult } : {}),
     nodes,
   }));
-  return created(ctx, job.record.name);
+  return job.record.name;
 }
 
 /** 403 not-permitted unless the caller is a superuser or owns the job. */

@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  DeployInputSchema,
+  PlanInputSchema,
+  ScheduleSchema,
+  TaskInputSchema,
+} from "../http/scheduled-job-schemas";
 
 /** How a node's run ends (before any stop): Puppet status, or errored / skipped. */
 export const NodeOutcomeSchema = z.enum(["unchanged", "changed", "failed", "errored", "skipped"]);
@@ -92,14 +98,51 @@ export const PlanJobRecordSchema = z.object({
   stepJobs: z.array(z.number().int().nullable()).default([]),
 });
 
+/** A scheduled job's last run (real ms): the job it started, or why the start was refused. */
+export const ScheduledRunSchema = z.object({
+  time: z.number(),
+  job: z.object({ kind: z.enum(["job", "plan_job"]), name: z.number().int() }).optional(),
+  submissionError: z
+    .object({ kind: z.string(), msg: z.string(), details: z.record(z.string(), z.unknown()) })
+    .optional(),
+});
+
+const scheduledJobBase = {
+  name: z.number().int(),
+  environment: z.string(),
+  schedule: ScheduleSchema,
+  description: z.string(),
+  userdata: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  /** Who saved it: its runs start as this user (`login`). */
+  owner: OwnerSchema,
+  createdAt: z.number(),
+  /** Real ms of the next run; null: it will not run again (disabled, or a run-once that has run). */
+  nextRun: z.number().nullable(),
+  lastRun: ScheduledRunSchema.nullable(),
+};
+
+/** A scheduled job as persisted: its input as posted (sensitive values too: they are never shown). */
+export const ScheduledJobRecordSchema = z.discriminatedUnion("type", [
+  z.object({ ...scheduledJobBase, type: z.literal("deploy"), input: DeployInputSchema }),
+  z.object({ ...scheduledJobBase, type: z.literal("task"), input: TaskInputSchema }),
+  z.object({ ...scheduledJobBase, type: z.literal("plan"), input: PlanInputSchema }),
+]);
+
 export const StateFileSchema = z.object({
   version: z.literal(1),
   savedAt: z.number(),
   /** True when the emulator shut down cleanly at savedAt. */
   clean: z.boolean(),
-  next: z.object({ job: z.number().int(), planJob: z.number().int(), event: z.number().int() }),
+  next: z.object({
+    job: z.number().int(),
+    planJob: z.number().int(),
+    event: z.number().int(),
+    scheduledJob: z.number().int().default(1),
+  }),
   jobs: z.array(JobRecordSchema),
   planJobs: z.array(PlanJobRecordSchema),
+  scheduledJobs: z.array(ScheduledJobRecordSchema).default([]),
 });
 
 export type NodeOutcome = z.infer<typeof NodeOutcomeSchema>;
@@ -109,4 +152,6 @@ export type PlanJobRecord = z.infer<typeof PlanJobRecordSchema>;
 export type PlanStepRecord = z.infer<typeof PlanStepRecordSchema>;
 export type PlannedRun = z.infer<typeof PlannedRunSchema>;
 export type StateFile = z.infer<typeof StateFileSchema>;
+export type ScheduledJobRecord = z.infer<typeof ScheduledJobRecordSchema>;
+export type ScheduledRun = z.infer<typeof ScheduledRunSchema>;
 export type Interrupt = z.infer<typeof InterruptSchema>;

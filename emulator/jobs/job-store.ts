@@ -8,7 +8,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatZodError } from "../world/format-zod-error";
 import { eventsReserved, JobProgress } from "./job-progress";
-import { type JobRecord, type PlanJobRecord, type StateFile, StateFileSchema } from "./job-record";
+import {
+  type JobRecord,
+  type PlanJobRecord,
+  type ScheduledJobRecord,
+  type StateFile,
+  StateFileSchema,
+} from "./job-record";
 
 /** What the store asks of a plan job: enough to start its steps' task jobs and to end it at a restart. */
 export interface StoredPlanJob {
@@ -36,15 +42,17 @@ export interface PlanJobFactory<P extends StoredPlanJob> {
 }
 
 /**
- * Jobs and plan jobs (two id sequences, like PE) plus the global event id sequence, persisted to
- * `stateDir/state.json` (written atomically, debounced; flushed on stop).
+ * Jobs, plan jobs and scheduled jobs (three id sequences, like PE) plus the global event id sequence, persisted
+ * to `stateDir/state.json` (written atomically, debounced; flushed on stop).
  */
 export class JobStore<P extends StoredPlanJob> {
   readonly jobs = new Map<number, JobProgress>();
   readonly planJobs = new Map<number, P>();
+  /** Kept as they are; scheduled-jobs/ runs them (a PUT replaces a record by name). */
+  readonly scheduledJobs = new Map<number, ScheduledJobRecord>();
   /** Moves whenever a job is added or changed: plan jobs recompute their steps then. */
   revision = 0;
-  private next = { job: 1, planJob: 1, event: 1 };
+  private next = { job: 1, planJob: 1, event: 1, scheduledJob: 1 };
   private timer?: NodeJS.Timeout;
   /** Plan jobs whose steps may still start a task job. */
   private readonly open = new Set<P>();
@@ -68,6 +76,7 @@ export class JobStore<P extends StoredPlanJob> {
     const cut = state.clean ? state.savedAt : Date.now();
     store.next = state.next;
     for (const rec of state.jobs) store.jobs.set(rec.name, new JobProgress(rec));
+    for (const rec of state.scheduledJobs) store.scheduledJobs.set(rec.name, rec);
     for (const rec of state.planJobs) {
       const job = plans.progress(rec, store);
       store.planJobs.set(rec.name, job);
@@ -103,6 +112,14 @@ export class JobStore<P extends StoredPlanJob> {
     if (rec.steps.length > 0) this.open.add(job);
     this.changed();
     return job;
+  }
+
+  addScheduledJob(build: (name: number) => ScheduledJobRecord): ScheduledJobRecord {
+    const rec = build(this.next.scheduledJob);
+    this.next.scheduledJob++;
+    this.scheduledJobs.set(rec.name, rec);
+    this.changed();
+    return rec;
   }
 
   /**
@@ -142,6 +159,7 @@ export class JobStore<P extends StoredPlanJob> {
       next: this.next,
       jobs: [...this.jobs.values()].map((j) => j.record),
       planJobs: [...this.planJobs.values()].map((j) => j.record),
+      scheduledJobs: [...this.scheduledJobs.values()],
     };
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(state));

@@ -170,7 +170,7 @@ export const UserSchema = z.strictObject({
   permissions: PermissionsSchema.default(PermissionsSchema.parse({})),
 });
 
-const methodSchema = z.enum(["GET", "POST", "*"]).default("*");
+const methodSchema = z.enum(["GET", "POST", "PUT", "*"]).default("*");
 
 /** One fault rule: it applies to requests matching `method` and `path` while `count` lasts, at `rate`. */
 export const FaultRuleSchema = z.strictObject({
