@@ -20,3 +20,13 @@ export {
   type CodeDeployFileSync,
   type EnvironmentCodeDeploy,
 } from "./dynamic/resources/code-deploy";
+export {
+  type CommonScheduledArgs,
+  type ScheduleArgs,
+  type ScheduledJobLastRun,
+  ScheduledJobResource,
+  type ScheduledJobSubmissionError,
+} from "./dynamic/resources/scheduled-job-resource";
+export { ScheduledDeploy, type ScheduledDeployArgs } from "./dynamic/resources/scheduled-deploy";
+export { ScheduledPlan, type ScheduledPlanArgs } from "./dynamic/resources/scheduled-plan";
+export { ScheduledTask, type ScheduledTaskArgs } from "./dynamic/resources/scheduled-task";

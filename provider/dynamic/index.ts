@@ -7,6 +7,10 @@ import { deployJob } from "../jobs/deploy-job";
 import { jobOperations } from "../jobs/job-operations";
 import { planJob } from "../jobs/plan-job";
 import { taskJob } from "../jobs/task-job";
+import { scheduledDeploy } from "../jobs/scheduled-deploy";
+import { scheduledJobOperations } from "../jobs/scheduled-job-operations";
+import { scheduledPlan } from "../jobs/scheduled-plan";
+import { scheduledTask } from "../jobs/scheduled-task";
 import { exitWithEngine } from "../engine/exit-with-engine";
 import { dynamicHost } from "./dynamic-host";
 import { dynamicProvider } from "./dynamic-provider";
@@ -22,4 +26,7 @@ export const providers: Record<ResourceTypeName, pulumi.dynamic.ResourceProvider
   PlanRun: dynamicProvider(jobOperations(planJob, dynamicHost)),
   TaskRun: dynamicProvider(jobOperations(taskJob, dynamicHost)),
   CodeDeploy: dynamicProvider(codeDeployOperations(dynamicHost)),
+  ScheduledDeploy: dynamicProvider(scheduledJobOperations(scheduledDeploy, dynamicHost)),
+  ScheduledTask: dynamicProvider(scheduledJobOperations(scheduledTask, dynamicHost)),
+  ScheduledPlan: dynamicProvider(scheduledJobOperations(scheduledPlan, dynamicHost)),
 };

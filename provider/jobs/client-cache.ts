@@ -4,6 +4,7 @@ import {
   type ConnectionSettings,
   OrchestratorClient,
   type ResolveConnectionOptions,
+  ScheduledJobsClient,
   resolveCodeManagerSettings,
   resolveConnectionSettings,
 } from "../pe";
@@ -18,6 +19,8 @@ export interface Connections {
   codeManagerSettings(props: Props): ConnectionSettings;
   orchestrator(props: Props): OrchestratorClient;
   codeManager(props: Props): CodeManagerClient;
+  /** Scheduled jobs, over the orchestrator client's transport. */
+  scheduledJobs(props: Props): ScheduledJobsClient;
 }
 
 const byHost = new WeakMap<Host, Connections>();
@@ -51,12 +54,20 @@ export function connections(host: Host): Connections {
   // resolved once per connection too (it reads the CA file): a failure is not kept, so each check reports it
   const settings = cache((props) => resolveConnectionSettings(options(props)));
   const codeManagerSettings = cache((props) => resolveCodeManagerSettings(options(props)));
+  const orchestrator = cache((props) => new OrchestratorClient(settings(props), { logger }));
+  const scheduled = new WeakMap<OrchestratorClient, ScheduledJobsClient>();
   found = {
     options,
     settings,
     codeManagerSettings,
-    orchestrator: cache((props) => new OrchestratorClient(settings(props), { logger })),
+    orchestrator,
     codeManager: cache((props) => new CodeManagerClient(codeManagerSettings(props), { logger })),
+    scheduledJobs(props) {
+      const client = orchestrator(props);
+      let found = scheduled.get(client);
+      if (!found) scheduled.set(client, (found = new ScheduledJobsClient(client)));
+      return found;
+    },
   };
   byHost.set(host, found);
   return found;

@@ -312,7 +312,7 @@ export async function checkConnection(
 }
 
 /** Checks needing the orchestrator (plan and params); skipped quietly when it cannot be reached. */
-async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
+export async function checkRemotely<I extends { failOnJobFailure?: boolean }, O extends CommonJobOutputs>(
   kind: JobKind<I, O>,
   value: I,
   clientFor: () => OrchestratorClient,

@@ -28,11 +28,33 @@ export const CODE_DEPLOY_OUTPUT_KEYS = [
   "finishedAt",
   "durationSeconds",
 ] as const;
+/**
+ * A scheduled job's own outputs. What PE holds of the declared keys (schedule, enabled, params, ...) is stored
+ * under the inputs' own names, so that a refresh shows drift as a change of those inputs.
+ */
+export const SCHEDULED_JOB_OUTPUT_KEYS = [
+  "scheduledJobId",
+  "url",
+  "nextRun",
+  "lastRun",
+  "owner",
+  "sensitiveParameters",
+] as const;
 export const ALL_OUTPUT_KEYS: readonly string[] = [
-  ...new Set([...DEPLOY_OUTPUT_KEYS, ...PLAN_OUTPUT_KEYS, ...CODE_DEPLOY_OUTPUT_KEYS]),
+  ...new Set([
+    ...DEPLOY_OUTPUT_KEYS,
+    ...PLAN_OUTPUT_KEYS,
+    ...CODE_DEPLOY_OUTPUT_KEYS,
+    ...SCHEDULED_JOB_OUTPUT_KEYS,
+  ]),
 ];
 /**
  * An internal input, true when a resource's `params` hold a secret: the provider sees params in plain text, so
  * the resource tells it to keep their values out of its error messages.
  */
 export const SECRET_PARAMS_KEY = "__secretParams";
+/**
+ * An internal input of the scheduled resources: the names of the params whose values are secrets, which are
+ * posted with `sensitive: true` (the provider sees params in plain text, so the face tells it which).
+ */
+export const SENSITIVE_PARAMS_KEY = "__sensitiveParams";

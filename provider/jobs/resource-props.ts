@@ -1,9 +1,15 @@
 import { canonicalJson } from "./canonical-json";
 import type { Props } from "./host";
-import { ALL_OUTPUT_KEYS, SECRET_PARAMS_KEY } from "./output-keys";
+import { ALL_OUTPUT_KEYS, SECRET_PARAMS_KEY, SENSITIVE_PARAMS_KEY } from "./output-keys";
 
 /** Keys a face or the resource class add to the inputs (and the outputs stored beside them): never user inputs. */
-export const INTERNAL_KEYS = new Set<string>(["__provider", "__urn", SECRET_PARAMS_KEY, ...ALL_OUTPUT_KEYS]);
+export const INTERNAL_KEYS = new Set<string>([
+  "__provider",
+  "__urn",
+  SECRET_PARAMS_KEY,
+  SENSITIVE_PARAMS_KEY,
+  ...ALL_OUTPUT_KEYS,
+]);
 
 /** The `importJobId` input adopts an existing job: changing it is a different job. */
 export const ADOPT_KEY = "importJobId";

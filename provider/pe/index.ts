@@ -42,6 +42,8 @@ export {
   OrchestratorClient,
   type RequestSpec,
 } from "./orchestrator-client";
+export { ScheduledJobsClient } from "./scheduled-jobs-client";
+export * from "./scheduled-job-schemas";
 export { planTaskJobIds, sortedJobIds, stepStartJobId } from "./plan-task-job-ids";
 export {
   type ConnectionInput,

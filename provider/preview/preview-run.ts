@@ -22,7 +22,7 @@ export async function previewRun<
   I extends { failOnJobFailure?: boolean; requireConnected?: boolean },
   O extends CommonJobOutputs,
 >(
-  kind: JobKind<I, O>,
+  kind: Pick<JobKind<I, O>, "describeRun">,
   client: OrchestratorClient,
   inputs: I,
   /** shows a message on the resource's row */

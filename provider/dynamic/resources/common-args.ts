@@ -86,7 +86,7 @@ function secretConnection(connection: CommonJobArgs["connection"]): CommonJobArg
 export function jobResourceProps(
   name: string,
   typeName: ResourceTypeName,
-  args: CommonJobArgs,
+  args: Pick<CommonJobArgs, "connection">,
   opts: pulumi.CustomResourceOptions | undefined,
   outputKeys: readonly string[],
 ): pulumi.Inputs {

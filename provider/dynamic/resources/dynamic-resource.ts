@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 /** The module of every resource's type token: `pulumi-nodejs:dynamic/pe-orchestrator:EnvironmentDeploy`. */
 const RESOURCE_MODULE = "pe-orchestrator";
 
-export type ResourceTypeName = "EnvironmentDeploy" | "PlanRun" | "TaskRun" | "CodeDeploy";
+export type ResourceTypeName =
+  | "EnvironmentDeploy"
+  | "PlanRun"
+  | "TaskRun"
+  | "CodeDeploy"
+  | "ScheduledDeploy"
+  | "ScheduledTask"
+  | "ScheduledPlan";
 
 /** The type token the engine knows a resource by (and its URN names). */
 export function typeToken(typeName: ResourceTypeName): string {

@@ -38,7 +38,7 @@ export interface CallOptions {
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface RequestSpec<S extends z.ZodType> {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   /** path under the API URL (`/orchestrator/v1`, `/code-manager/v1`) or under `base`, without query */
   path: string;
   /** another PE service's base URL (PuppetDB, the classifier); default this client's API URL */

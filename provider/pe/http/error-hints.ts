@@ -57,6 +57,13 @@ export function hintFor(c: HintContext): string | undefined {
     const env = c.subject?.environment ?? str(c.details?.environment);
     return `task ${task ? `"${task}" ` : ""}was not found${env ? ` in environment "${env}"` : ""}: check the task name and that its module is deployed`;
   }
+  if (kind.endsWith("/unknown-job") && c.path.startsWith("/scheduled_jobs")) {
+    return `scheduled job${c.subject?.job ? ` ${c.subject.job}` : ""} does not exist (wrong id, or a job id used as a scheduled job's)`;
+  }
+  if (kind.endsWith("/disabled-scheduled-job"))
+    return "PE lets no one edit or re-enable a disabled scheduled job: create a new one";
+  if (kind.endsWith("/invalid-time"))
+    return "the start time is in the past and the schedule has no interval: PE would never run it";
   if (kind.endsWith("/unknown-job")) {
     const job = c.subject?.job ? ` ${c.subject.job}` : "";
     return `job${job} does not exist (wrong id, a plan job id used as a job id, or pruned by the server)`;
@@ -89,6 +96,9 @@ function permissionFor(path: string): string {
   }
   if (path.startsWith("/command/plan_run") || path.startsWith("/plans")) {
     return '"Plans: Run plans" for this plan (and "Job orchestrator: Start, stop and view jobs")';
+  }
+  if (path.startsWith("/scheduled_jobs")) {
+    return '"Job orchestrator: Start, stop and view jobs" and the permission to run what the schedule runs (Puppet, the task or the plan) on its nodes';
   }
   if (path.startsWith("/command/task") || path.startsWith("/tasks")) {
     return '"Tasks: Run tasks" for this task (and "Job orchestrator: Start, stop and view jobs"), or may not act on these nodes';
