@@ -74,6 +74,37 @@ describe("emulator scheduled jobs: runs", () => {
     await edit(emu, name, { enabled: false });
   });
 
+  it("twenty schedules on one timer each run on their own grid", async () => {
+    const starts = Array.from({ length: 20 }, (_, i) => fromNow(200 + 7 * i, true));
+    const names = await Promise.all(
+      starts.map((start_time, i) =>
+        scheduled(
+          emu,
+          planBody({
+            input: { name: "demo::slow", parameters: {} },
+            schedule: { start_time, interval: { units: "seconds", value: 10 + (i % 3) } },
+          }),
+        ),
+      ),
+    );
+    const items = await waitFor(
+      () => Promise.all(names.map((n) => getScheduled(emu, n))),
+      (all) =>
+        all.every(
+          (i) => i.last_run !== null && Date.parse(i.last_run.time) > Date.parse(i.schedule.start_time),
+        ),
+    );
+    for (const item of items) {
+      const every = (item.schedule.interval.value * 1000) / TIME_SCALE;
+      for (const t of [item.last_run.time, item.next_run.time])
+        assert.equal((Date.parse(t) - Date.parse(item.schedule.start_time)) % every, 0, item.name);
+      await edit(emu, item.name, { enabled: false });
+    }
+    const plans = (await call(emu, "GET", "/plan_jobs")).body.items as Array<{ name: string; state: string }>;
+    for (const p of plans.filter((j) => j.state === "running"))
+      await call(emu, "POST", "/command/stop_plan", { body: { plan_job: p.name } });
+  });
+
   it("a disabled schedule stops running", async () => {
     const name = await scheduled(
       emu,
