@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, then their one-line summaries together. Figures and ratios are measured in the same run;
 # nothing here fails on a slow machine (only a benchmark that cannot run exits non-zero).
-#   npm run bench                 all of them (about 11 minutes on 2 cores)
+#   npm run bench                 all of them (about 14 minutes on 2 cores)
 #   BENCH_STACK_ROUNDS=1 npm run bench   fewer rounds of the pulumi up / preview timings
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,6 +28,7 @@ run bench/new-resources-lateness.ts
 run bench/stack.ts
 run bench/plugin-stack.ts
 run bench/emulator-throughput.ts
+run bench/scheduled-refresh.ts
 # emulator-throughput.ts prints no summary line of its own: make one from its figures
 {
   echo "SUMMARY emulator (no goal): GET /jobs/:id $(grep -oE '[0-9]+ req/s' "$log" | tail -1)," \

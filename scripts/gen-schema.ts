@@ -11,6 +11,9 @@ import {
   codeDeployInputsSchema,
   deployInputsSchema,
   planInputsSchema,
+  scheduledDeployInputsSchema,
+  scheduledPlanInputsSchema,
+  scheduledTaskInputsSchema,
   taskInputsSchema,
 } from "../provider/jobs/input-schemas";
 import { connectionInputSchema } from "../provider/pe";
@@ -28,6 +31,9 @@ const RESOURCES = [
   { name: "TaskRun", file: "task-run.ts", inputs: taskInputsSchema },
   { name: "PlanRun", file: "plan-run.ts", inputs: planInputsSchema },
   { name: "CodeDeploy", file: "code-deploy.ts", inputs: codeDeployInputsSchema },
+  { name: "ScheduledDeploy", file: "scheduled-deploy.ts", inputs: scheduledDeployInputsSchema },
+  { name: "ScheduledTask", file: "scheduled-task.ts", inputs: scheduledTaskInputsSchema },
+  { name: "ScheduledPlan", file: "scheduled-plan.ts", inputs: scheduledPlanInputsSchema },
 ] as const;
 
 const resourcesDir = path.join(root, "provider", "dynamic", "resources");
@@ -152,6 +158,30 @@ function inputType(json: Spec, refs: Record<string, string>): Spec {
   }
 }
 
+/**
+ * An input that is an object of named fields (a schedule's `{ startTime, intervalSeconds }`) as a type of its
+ * own, named after its Args interface (`ScheduleArgs` → `pe:index:Schedule`), each field's description from it.
+ */
+function objectInputType(json: Spec, argument: ts.Symbol): Spec {
+  const type = checker.getNonNullableType(checker.getTypeOfSymbol(argument));
+  // pulumi.Input<XArgs>: the union's object member that declares the fields
+  const fields = Object.keys(json.properties as Record<string, Spec>);
+  const object = type.isUnion() ? type.types.find((t) => t.getProperty(fields[0])) : type;
+  const name = object?.aliasSymbol?.name ?? object?.getSymbol()?.name;
+  if (!object || !name) throw new Error(`${argument.name}: no Args interface declares its fields`);
+  const token = typeToken(name.replace(/Args$/, ""));
+  const properties: Record<string, Spec> = {};
+  for (const [field, spec] of Object.entries(json.properties as Record<string, Spec>))
+    properties[field] = { ...inputType(spec, {}), ...described(docOf(object.getProperty(field))) };
+  types[token] = {
+    type: "object",
+    ...described(docOf(object.getSymbol())),
+    properties,
+    ...listed("required", (json.required as string[] | undefined) ?? []),
+  };
+  return { $ref: `#/types/${token}` };
+}
+
 const jsonOf = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Spec & {
     properties: Record<string, Spec>;
@@ -193,7 +223,9 @@ for (const resource of RESOURCES) {
     inputProperties[key] =
       key === "connection"
         ? { $ref: `#/types/${typeToken("Connection")}`, ...described(docOf(argument)) }
-        : { ...inputType(property, {}), ...described(docOf(argument)) };
+        : property.properties
+          ? { ...objectInputType(property, argument), ...described(docOf(argument)) }
+          : { ...inputType(property, {}), ...described(docOf(argument)) };
   }
   for (const argument of args.getProperties())
     if (!(argument.name in json.properties))
@@ -207,7 +239,9 @@ for (const resource of RESOURCES) {
     if (!declaration || !ts.isPropertyDeclaration(declaration)) continue;
     if (!(ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Ambient)) continue; // `declare readonly`
     const type = outputOf(declaration);
-    outputs[prop.name] = { ...outputType(type), ...described(docOf(prop)) };
+    // an input the resource also reports (a schedule's `enabled`, as PE holds it) is one property, the input's
+    if (!(prop.name in inputProperties))
+      outputs[prop.name] = { ...outputType(type), ...described(docOf(prop)) };
     if (!nullable(type)) requiredOutputs.push(prop.name);
   }
   resources[typeToken(resource.name)] = {

@@ -13,7 +13,7 @@ import { PluginHost } from "./plugin-host";
 import schemaSpec from "./schema.json";
 
 const USAGE = `pulumi-resource-${PACKAGE}: the Pulumi provider plugin for Puppet Enterprise (resources pe:index:CodeDeploy,
-EnvironmentDeploy, TaskRun, PlanRun). The Pulumi engine starts it during pulumi preview/up; it is not run by hand.
+EnvironmentDeploy, TaskRun, PlanRun, ScheduledDeploy, ScheduledTask, ScheduledPlan). The Pulumi engine starts it during pulumi preview/up; it is not run by hand.
 Install it with: pulumi plugin install resource ${PACKAGE} <version> --file pulumi-resource-${PACKAGE}-v<version>-linux-amd64.tar.gz
 `;
 

@@ -4,12 +4,16 @@ import { deployJob } from "../jobs/deploy-job";
 import type { Props } from "../jobs/host";
 import { JobFailedError } from "../jobs/job-failed-error";
 import { jobOperations, type ResourceOperations } from "../jobs/job-operations";
-import { SECRET_PARAMS_KEY } from "../jobs/output-keys";
+import { SECRET_PARAMS_KEY, SENSITIVE_PARAMS_KEY } from "../jobs/output-keys";
 import { planJob } from "../jobs/plan-job";
+import { scheduledDeploy } from "../jobs/scheduled-deploy";
+import { scheduledJobOperations } from "../jobs/scheduled-job-operations";
+import { scheduledPlan } from "../jobs/scheduled-plan";
+import { scheduledTask } from "../jobs/scheduled-task";
 import { taskJob } from "../jobs/task-job";
 import { typeToken } from "./package";
 import type { PluginHost } from "./plugin-host";
-import { isSecret, revealProps, secret } from "./secrets";
+import { isSecret, revealProps, secret, secretKeysOf } from "./secrets";
 
 /** Outputs that may echo a job's params (a plan's result and error, a task's output): secret when params are. */
 const ECHOES_OF_PARAMS = ["result", "error", "nodeResults"];
@@ -20,10 +24,16 @@ function typeOf(urn: string): string {
   return qualified.split("$").pop() ?? "";
 }
 
-/** The properties the operations work on: secrets revealed, and whether params held one (for error messages). */
+/**
+ * The properties the operations work on: secrets revealed, whether params held one (for error messages) and
+ * which of them (a scheduled job stores those as sensitive).
+ */
 function plain(raw: Props): { props: Props; secretKeys: Set<string> } {
   const { props, secretKeys } = revealProps(raw);
-  if (props.params !== undefined) props[SECRET_PARAMS_KEY] = secretKeys.has("params");
+  if (props.params !== undefined) {
+    props[SECRET_PARAMS_KEY] = secretKeys.has("params");
+    props[SENSITIVE_PARAMS_KEY] = secretKeysOf(raw.params);
+  }
   return { props, secretKeys };
 }
 
@@ -31,7 +41,7 @@ function plain(raw: Props): { props: Props; secretKeys: Set<string> } {
 function wrapped(outs: Props, secretKeys: Set<string>): Props {
   const result: Props = {};
   for (const [key, value] of Object.entries(outs)) {
-    if (key === SECRET_PARAMS_KEY) continue;
+    if (key === SECRET_PARAMS_KEY || key === SENSITIVE_PARAMS_KEY) continue;
     const echo = secretKeys.has("params") && ECHOES_OF_PARAMS.includes(key);
     const token = key === "connection" && typeof value === "object" && value !== null && "token" in value;
     result[key] = (secretKeys.has(key) || echo || token) && value !== undefined ? secret(value) : value;
@@ -60,7 +70,7 @@ function rewrapFailure(error: unknown, secretKeys: Set<string>): never {
 }
 
 /**
- * The four resources as a provider plugin: each `pe:index:<Type>` call goes to that type's engine-neutral
+ * The resources as a provider plugin: each `pe:index:<Type>` call goes to that type's engine-neutral
  * operations, with secrets revealed on the way in and wrapped on the way out. `read` with no properties is
  * `pulumi import`: the resource is adopted, with the inputs a program would declare for it.
  */
@@ -70,6 +80,9 @@ export function pluginProvider(host: PluginHost, version: string, schema: string
     [typeToken("TaskRun")]: jobOperations(taskJob, host),
     [typeToken("PlanRun")]: jobOperations(planJob, host),
     [typeToken("CodeDeploy")]: codeDeployOperations(host),
+    [typeToken("ScheduledDeploy")]: scheduledJobOperations(scheduledDeploy, host),
+    [typeToken("ScheduledTask")]: scheduledJobOperations(scheduledTask, host),
+    [typeToken("ScheduledPlan")]: scheduledJobOperations(scheduledPlan, host),
   };
   const of = (urn: string): ResourceOperations => {
     const found = operations[typeOf(urn)];

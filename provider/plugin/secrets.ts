@@ -44,3 +44,17 @@ export function revealProps(props: Props): { props: Props; secretKeys: Set<strin
   }
   return { props: plain, secretKeys };
 }
+
+/**
+ * The keys of an object that hold a secret: every key when the object itself is one. The names of a scheduled
+ * job's secret params, which PE stores as sensitive.
+ */
+export function secretKeysOf(value: unknown): string[] {
+  const revealed = reveal(value);
+  const object = revealed.value;
+  if (typeof object !== "object" || object === null || Array.isArray(object)) return [];
+  if (isSecret(value)) return Object.keys(object);
+  return Object.entries(value as Props)
+    .filter(([, item]) => reveal(item).secret)
+    .map(([key]) => key);
+}

@@ -25,6 +25,21 @@ export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { ScheduledDeployArgs } from "./scheduledDeploy";
+export type ScheduledDeploy = import("./scheduledDeploy").ScheduledDeploy;
+export const ScheduledDeploy: typeof import("./scheduledDeploy").ScheduledDeploy = null as any;
+utilities.lazyLoad(exports, ["ScheduledDeploy"], () => require("./scheduledDeploy"));
+
+export { ScheduledPlanArgs } from "./scheduledPlan";
+export type ScheduledPlan = import("./scheduledPlan").ScheduledPlan;
+export const ScheduledPlan: typeof import("./scheduledPlan").ScheduledPlan = null as any;
+utilities.lazyLoad(exports, ["ScheduledPlan"], () => require("./scheduledPlan"));
+
+export { ScheduledTaskArgs } from "./scheduledTask";
+export type ScheduledTask = import("./scheduledTask").ScheduledTask;
+export const ScheduledTask: typeof import("./scheduledTask").ScheduledTask = null as any;
+utilities.lazyLoad(exports, ["ScheduledTask"], () => require("./scheduledTask"));
+
 export { TaskRunArgs } from "./taskRun";
 export type TaskRun = import("./taskRun").TaskRun;
 export const TaskRun: typeof import("./taskRun").TaskRun = null as any;
@@ -50,6 +65,12 @@ const _module = {
                 return new EnvironmentDeploy(name, <any>undefined, { urn })
             case "pe:index:PlanRun":
                 return new PlanRun(name, <any>undefined, { urn })
+            case "pe:index:ScheduledDeploy":
+                return new ScheduledDeploy(name, <any>undefined, { urn })
+            case "pe:index:ScheduledPlan":
+                return new ScheduledPlan(name, <any>undefined, { urn })
+            case "pe:index:ScheduledTask":
+                return new ScheduledTask(name, <any>undefined, { urn })
             case "pe:index:TaskRun":
                 return new TaskRun(name, <any>undefined, { urn })
             default:

@@ -163,5 +163,43 @@ forEachFace((face) =>
       assert.equal((await pe.get(current)).enabled, false);
       assert.equal((await pe.get(adopted)).enabled, false);
     });
+
+    if (face === "plugin")
+      it("pulumi import pe:index:ScheduledTask adopts a schedule made outside and records the inputs it has", async () => {
+        const made = await pe.create({
+          type: "task",
+          input: {
+            name: "package",
+            parameters: { action: { value: "status" }, name: { value: "httpd" } },
+            scope: { nodes: ["node1.example.com"] },
+          },
+          environment: "production",
+          schedule: { start_time: start, interval: { units: "seconds", value: 3600 } },
+          description: "hourly, from the console",
+          userdata: {},
+        });
+        const id = made.scheduled_job.name;
+        const from = emu.requests.length;
+        const imported = await stack.pulumi([
+          "import",
+          "pe:index:ScheduledTask",
+          "console",
+          id,
+          "--yes",
+          "--protect=false",
+          "--generate-code=false",
+        ]);
+        assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+        assert.match(imported.stdout, /1 imported/);
+        const state = await stack.exportState();
+        const console = state.deployment.resources?.find((r) => r.urn.endsWith("::console"));
+        assert.equal(console?.id, id);
+        // the inputs a program would declare, read back from PE (a Node.js program's code is not generated)
+        assert.deepEqual(console?.inputs?.schedule, { startTime: start, intervalSeconds: 3600 });
+        assert.equal(console?.inputs?.description, "hourly, from the console");
+        assert.deepEqual(console?.inputs?.params, { action: "status", name: "httpd" });
+        assert.equal(console?.outputs?.enabled, true);
+        assert.deepEqual(writes(from), [], "import changes nothing in PE");
+      });
   }),
 );

@@ -7,6 +7,9 @@ import {
   codeDeployInputsSchema,
   deployInputsSchema,
   planInputsSchema,
+  scheduledDeployInputsSchema,
+  scheduledPlanInputsSchema,
+  scheduledTaskInputsSchema,
   taskInputsSchema,
 } from "../../provider/jobs/input-schemas";
 import { connectionInputSchema } from "../../provider/pe";
@@ -45,6 +48,9 @@ const INPUTS: Record<string, z.ZodType> = {
   TaskRun: taskInputsSchema,
   PlanRun: planInputsSchema,
   CodeDeploy: codeDeployInputsSchema,
+  ScheduledDeploy: scheduledDeployInputsSchema,
+  ScheduledTask: scheduledTaskInputsSchema,
+  ScheduledPlan: scheduledPlanInputsSchema,
 };
 
 /** A zod schema as gen-schema.ts reads it: JSON Schema of the inputs. */
@@ -131,7 +137,7 @@ describe("plugin schema and SDKs: fresh, and what the sources give", function ()
   });
 
   describe("drift guard: the schema follows the zod inputs and documents every input", () => {
-    it("offers the four resources", () => {
+    it("offers the seven resources", () => {
       assert.deepEqual(Object.keys(committed().resources).sort(), Object.keys(INPUTS).map(typeToken).sort());
     });
 

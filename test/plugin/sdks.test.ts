@@ -9,7 +9,15 @@ const sdk = path.join(repoRoot, "sdk");
 const version = (
   JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }
 ).version;
-const RESOURCES = ["CodeDeploy", "EnvironmentDeploy", "PlanRun", "TaskRun"];
+const RESOURCES = [
+  "CodeDeploy",
+  "EnvironmentDeploy",
+  "PlanRun",
+  "TaskRun",
+  "ScheduledDeploy",
+  "ScheduledPlan",
+  "ScheduledTask",
+];
 const read = (file: string) => fs.readFileSync(path.join(sdk, file), "utf8");
 
 // The committed SDKs of the plugin's package (sdk/, generated from its schema; test/plugin/schema.test.ts shows
@@ -37,7 +45,7 @@ describe("plugin SDKs: sdk/ builds in each language", function () {
       assert.deepEqual(JSON.parse(read(file)), plugin, file);
   });
 
-  it("Node.js: compiles with the project's tsc, and loads with the four resources, the provider and config", async () => {
+  it("Node.js: compiles with the project's tsc, and loads with the seven resources, the provider and config", async () => {
     // Compiled in a copy, as Pulumi publishes it: to bin/ with package.json copied in (the SDK reads its
     // version from there); @pulumi/pulumi resolves from this clone's node_modules.
     const dir = path.join(scratch, "nodejs");

@@ -1,6 +1,14 @@
 import * as assert from "node:assert/strict";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { isSecret, reveal, revealProps, SECRET_SIG, secret, SIG_KEY } from "../../provider/plugin/secrets";
+import {
+  isSecret,
+  reveal,
+  revealProps,
+  SECRET_SIG,
+  secret,
+  secretKeysOf,
+  SIG_KEY,
+} from "../../provider/plugin/secrets";
 
 describe("secrets on the plugin's wire", () => {
   it("spells the secret wrapper as the SDK does", () => {
@@ -28,5 +36,15 @@ describe("secrets on the plugin's wire", () => {
     const wrapped = secret(secret("x"));
     assert.ok(isSecret(wrapped));
     assert.equal((wrapped as { value: unknown }).value, "x");
+  });
+
+  it("names the keys of an object that hold a secret (every key when the object is one)", () => {
+    assert.deepEqual(secretKeysOf({ user: "u", password: secret("p"), nested: { deep: secret(1) } }), [
+      "password",
+      "nested",
+    ]);
+    assert.deepEqual(secretKeysOf(secret({ a: 1, b: 2 })), ["a", "b"]);
+    assert.deepEqual(secretKeysOf({ a: 1 }), []);
+    assert.deepEqual(secretKeysOf(undefined), []);
   });
 });

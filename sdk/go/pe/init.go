@@ -27,6 +27,12 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &EnvironmentDeploy{}
 	case "pe:index:PlanRun":
 		r = &PlanRun{}
+	case "pe:index:ScheduledDeploy":
+		r = &ScheduledDeploy{}
+	case "pe:index:ScheduledPlan":
+		r = &ScheduledPlan{}
+	case "pe:index:ScheduledTask":
+		r = &ScheduledTask{}
 	case "pe:index:TaskRun":
 		r = &TaskRun{}
 	default:

@@ -668,6 +668,327 @@ func (o PlanErrorPtrOutput) Msg() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+type Schedule struct {
+	// Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+	IntervalSeconds *int `pulumi:"intervalSeconds"`
+	// The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+	StartTime string `pulumi:"startTime"`
+}
+
+// ScheduleInput is an input type that accepts ScheduleArgs and ScheduleOutput values.
+// You can construct a concrete instance of `ScheduleInput` via:
+//
+//	ScheduleArgs{...}
+type ScheduleInput interface {
+	pulumi.Input
+
+	ToScheduleOutput() ScheduleOutput
+	ToScheduleOutputWithContext(context.Context) ScheduleOutput
+}
+
+// When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+type ScheduleArgs struct {
+	// Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+	IntervalSeconds pulumi.IntPtrInput `pulumi:"intervalSeconds"`
+	// The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+	StartTime pulumi.StringInput `pulumi:"startTime"`
+}
+
+func (ScheduleArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Schedule)(nil)).Elem()
+}
+
+func (i ScheduleArgs) ToScheduleOutput() ScheduleOutput {
+	return i.ToScheduleOutputWithContext(context.Background())
+}
+
+func (i ScheduleArgs) ToScheduleOutputWithContext(ctx context.Context) ScheduleOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ScheduleOutput)
+}
+
+// When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+type ScheduleOutput struct{ *pulumi.OutputState }
+
+func (ScheduleOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Schedule)(nil)).Elem()
+}
+
+func (o ScheduleOutput) ToScheduleOutput() ScheduleOutput {
+	return o
+}
+
+func (o ScheduleOutput) ToScheduleOutputWithContext(ctx context.Context) ScheduleOutput {
+	return o
+}
+
+// Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+func (o ScheduleOutput) IntervalSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Schedule) *int { return v.IntervalSeconds }).(pulumi.IntPtrOutput)
+}
+
+// The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+func (o ScheduleOutput) StartTime() pulumi.StringOutput {
+	return o.ApplyT(func(v Schedule) string { return v.StartTime }).(pulumi.StringOutput)
+}
+
+type SchedulePtrOutput struct{ *pulumi.OutputState }
+
+func (SchedulePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Schedule)(nil)).Elem()
+}
+
+func (o SchedulePtrOutput) ToSchedulePtrOutput() SchedulePtrOutput {
+	return o
+}
+
+func (o SchedulePtrOutput) ToSchedulePtrOutputWithContext(ctx context.Context) SchedulePtrOutput {
+	return o
+}
+
+func (o SchedulePtrOutput) Elem() ScheduleOutput {
+	return o.ApplyT(func(v *Schedule) Schedule {
+		if v != nil {
+			return *v
+		}
+		var ret Schedule
+		return ret
+	}).(ScheduleOutput)
+}
+
+// Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+func (o SchedulePtrOutput) IntervalSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Schedule) *int {
+		if v == nil {
+			return nil
+		}
+		return v.IntervalSeconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+func (o SchedulePtrOutput) StartTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Schedule) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.StartTime
+	}).(pulumi.StringPtrOutput)
+}
+
+// A schedule's last run: the job it started (and that job's state now), or why PE could not start it.
+type ScheduledJobLastRun struct {
+	// The job it started ("81").
+	JobId *string `pulumi:"jobId"`
+	// That job's state as its record says now (`finished`, `failed`, `success`, ...).
+	JobState *string `pulumi:"jobState"`
+	// That job's URL under the configured orchestrator.
+	JobUrl *string `pulumi:"jobUrl"`
+	// PE's error when it could not start the job (`{ kind, msg, details }`).
+	SubmissionError *ScheduledJobSubmissionError `pulumi:"submissionError"`
+	// When it ran (ISO 8601).
+	Time *string `pulumi:"time"`
+}
+
+// A schedule's last run: the job it started (and that job's state now), or why PE could not start it.
+type ScheduledJobLastRunOutput struct{ *pulumi.OutputState }
+
+func (ScheduledJobLastRunOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScheduledJobLastRun)(nil)).Elem()
+}
+
+func (o ScheduledJobLastRunOutput) ToScheduledJobLastRunOutput() ScheduledJobLastRunOutput {
+	return o
+}
+
+func (o ScheduledJobLastRunOutput) ToScheduledJobLastRunOutputWithContext(ctx context.Context) ScheduledJobLastRunOutput {
+	return o
+}
+
+// The job it started ("81").
+func (o ScheduledJobLastRunOutput) JobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScheduledJobLastRun) *string { return v.JobId }).(pulumi.StringPtrOutput)
+}
+
+// That job's state as its record says now (`finished`, `failed`, `success`, ...).
+func (o ScheduledJobLastRunOutput) JobState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScheduledJobLastRun) *string { return v.JobState }).(pulumi.StringPtrOutput)
+}
+
+// That job's URL under the configured orchestrator.
+func (o ScheduledJobLastRunOutput) JobUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScheduledJobLastRun) *string { return v.JobUrl }).(pulumi.StringPtrOutput)
+}
+
+// PE's error when it could not start the job (`{ kind, msg, details }`).
+func (o ScheduledJobLastRunOutput) SubmissionError() ScheduledJobSubmissionErrorPtrOutput {
+	return o.ApplyT(func(v ScheduledJobLastRun) *ScheduledJobSubmissionError { return v.SubmissionError }).(ScheduledJobSubmissionErrorPtrOutput)
+}
+
+// When it ran (ISO 8601).
+func (o ScheduledJobLastRunOutput) Time() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScheduledJobLastRun) *string { return v.Time }).(pulumi.StringPtrOutput)
+}
+
+type ScheduledJobLastRunPtrOutput struct{ *pulumi.OutputState }
+
+func (ScheduledJobLastRunPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ScheduledJobLastRun)(nil)).Elem()
+}
+
+func (o ScheduledJobLastRunPtrOutput) ToScheduledJobLastRunPtrOutput() ScheduledJobLastRunPtrOutput {
+	return o
+}
+
+func (o ScheduledJobLastRunPtrOutput) ToScheduledJobLastRunPtrOutputWithContext(ctx context.Context) ScheduledJobLastRunPtrOutput {
+	return o
+}
+
+func (o ScheduledJobLastRunPtrOutput) Elem() ScheduledJobLastRunOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) ScheduledJobLastRun {
+		if v != nil {
+			return *v
+		}
+		var ret ScheduledJobLastRun
+		return ret
+	}).(ScheduledJobLastRunOutput)
+}
+
+// The job it started ("81").
+func (o ScheduledJobLastRunPtrOutput) JobId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.JobId
+	}).(pulumi.StringPtrOutput)
+}
+
+// That job's state as its record says now (`finished`, `failed`, `success`, ...).
+func (o ScheduledJobLastRunPtrOutput) JobState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.JobState
+	}).(pulumi.StringPtrOutput)
+}
+
+// That job's URL under the configured orchestrator.
+func (o ScheduledJobLastRunPtrOutput) JobUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.JobUrl
+	}).(pulumi.StringPtrOutput)
+}
+
+// PE's error when it could not start the job (`{ kind, msg, details }`).
+func (o ScheduledJobLastRunPtrOutput) SubmissionError() ScheduledJobSubmissionErrorPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) *ScheduledJobSubmissionError {
+		if v == nil {
+			return nil
+		}
+		return v.SubmissionError
+	}).(ScheduledJobSubmissionErrorPtrOutput)
+}
+
+// When it ran (ISO 8601).
+func (o ScheduledJobLastRunPtrOutput) Time() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobLastRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Time
+	}).(pulumi.StringPtrOutput)
+}
+
+// Why PE could not start a scheduled run's job.
+type ScheduledJobSubmissionError struct {
+	Details map[string]interface{} `pulumi:"details"`
+	Kind    string                 `pulumi:"kind"`
+	Msg     *string                `pulumi:"msg"`
+}
+
+// Why PE could not start a scheduled run's job.
+type ScheduledJobSubmissionErrorOutput struct{ *pulumi.OutputState }
+
+func (ScheduledJobSubmissionErrorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ScheduledJobSubmissionError)(nil)).Elem()
+}
+
+func (o ScheduledJobSubmissionErrorOutput) ToScheduledJobSubmissionErrorOutput() ScheduledJobSubmissionErrorOutput {
+	return o
+}
+
+func (o ScheduledJobSubmissionErrorOutput) ToScheduledJobSubmissionErrorOutputWithContext(ctx context.Context) ScheduledJobSubmissionErrorOutput {
+	return o
+}
+
+func (o ScheduledJobSubmissionErrorOutput) Details() pulumi.MapOutput {
+	return o.ApplyT(func(v ScheduledJobSubmissionError) map[string]interface{} { return v.Details }).(pulumi.MapOutput)
+}
+
+func (o ScheduledJobSubmissionErrorOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v ScheduledJobSubmissionError) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+func (o ScheduledJobSubmissionErrorOutput) Msg() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ScheduledJobSubmissionError) *string { return v.Msg }).(pulumi.StringPtrOutput)
+}
+
+type ScheduledJobSubmissionErrorPtrOutput struct{ *pulumi.OutputState }
+
+func (ScheduledJobSubmissionErrorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ScheduledJobSubmissionError)(nil)).Elem()
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) ToScheduledJobSubmissionErrorPtrOutput() ScheduledJobSubmissionErrorPtrOutput {
+	return o
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) ToScheduledJobSubmissionErrorPtrOutputWithContext(ctx context.Context) ScheduledJobSubmissionErrorPtrOutput {
+	return o
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) Elem() ScheduledJobSubmissionErrorOutput {
+	return o.ApplyT(func(v *ScheduledJobSubmissionError) ScheduledJobSubmissionError {
+		if v != nil {
+			return *v
+		}
+		var ret ScheduledJobSubmissionError
+		return ret
+	}).(ScheduledJobSubmissionErrorOutput)
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) Details() pulumi.MapOutput {
+	return o.ApplyT(func(v *ScheduledJobSubmissionError) map[string]interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Details
+	}).(pulumi.MapOutput)
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobSubmissionError) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o ScheduledJobSubmissionErrorPtrOutput) Msg() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ScheduledJobSubmissionError) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Msg
+	}).(pulumi.StringPtrOutput)
+}
+
 // One node of a task job: a deploy's summary plus the task's own output.
 type TaskNodeSummary struct {
 	DurationSeconds *float64 `pulumi:"durationSeconds"`
@@ -744,6 +1065,7 @@ func (o TaskNodeSummaryArrayOutput) Index(i pulumi.IntInput) TaskNodeSummaryOutp
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ConnectionInput)(nil)).Elem(), ConnectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ConnectionPtrInput)(nil)).Elem(), ConnectionArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ScheduleInput)(nil)).Elem(), ScheduleArgs{})
 	pulumi.RegisterOutputType(CodeDeployErrorOutput{})
 	pulumi.RegisterOutputType(CodeDeployErrorPtrOutput{})
 	pulumi.RegisterOutputType(CodeDeployFileSyncOutput{})
@@ -756,6 +1078,12 @@ func init() {
 	pulumi.RegisterOutputType(EnvironmentCodeDeployArrayOutput{})
 	pulumi.RegisterOutputType(PlanErrorOutput{})
 	pulumi.RegisterOutputType(PlanErrorPtrOutput{})
+	pulumi.RegisterOutputType(ScheduleOutput{})
+	pulumi.RegisterOutputType(SchedulePtrOutput{})
+	pulumi.RegisterOutputType(ScheduledJobLastRunOutput{})
+	pulumi.RegisterOutputType(ScheduledJobLastRunPtrOutput{})
+	pulumi.RegisterOutputType(ScheduledJobSubmissionErrorOutput{})
+	pulumi.RegisterOutputType(ScheduledJobSubmissionErrorPtrOutput{})
 	pulumi.RegisterOutputType(TaskNodeSummaryOutput{})
 	pulumi.RegisterOutputType(TaskNodeSummaryArrayOutput{})
 }

@@ -43,3 +43,17 @@ export interface ConnectionArgs {
     tokenFile?: pulumi.Input<string | undefined>;
 }
 
+/**
+ * When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+ */
+export interface ScheduleArgs {
+    /**
+     * Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+     */
+    intervalSeconds?: pulumi.Input<number | undefined>;
+    /**
+     * The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+     */
+    startTime: pulumi.Input<string>;
+}
+

@@ -105,6 +105,55 @@ export interface PlanError {
 }
 
 /**
+ * When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+ */
+export interface Schedule {
+    /**
+     * Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+     */
+    intervalSeconds?: number;
+    /**
+     * The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+     */
+    startTime: string;
+}
+
+/**
+ * A schedule's last run: the job it started (and that job's state now), or why PE could not start it.
+ */
+export interface ScheduledJobLastRun {
+    /**
+     * The job it started ("81").
+     */
+    jobId?: string;
+    /**
+     * That job's state as its record says now (`finished`, `failed`, `success`, ...).
+     */
+    jobState?: string;
+    /**
+     * That job's URL under the configured orchestrator.
+     */
+    jobUrl?: string;
+    /**
+     * PE's error when it could not start the job (`{ kind, msg, details }`).
+     */
+    submissionError?: outputs.ScheduledJobSubmissionError;
+    /**
+     * When it ran (ISO 8601).
+     */
+    time?: string;
+}
+
+/**
+ * Why PE could not start a scheduled run's job.
+ */
+export interface ScheduledJobSubmissionError {
+    details?: {[key: string]: any};
+    kind: string;
+    msg?: string;
+}
+
+/**
  * One node of a task job: a deploy's summary plus the task's own output.
  */
 export interface TaskNodeSummary {

@@ -10,6 +10,9 @@ from .code_deploy import *
 from .environment_deploy import *
 from .plan_run import *
 from .provider import *
+from .scheduled_deploy import *
+from .scheduled_plan import *
+from .scheduled_task import *
 from .task_run import *
 from ._inputs import *
 from . import outputs
@@ -32,6 +35,9 @@ _utilities.register(
    "pe:index:CodeDeploy": "CodeDeploy",
    "pe:index:EnvironmentDeploy": "EnvironmentDeploy",
    "pe:index:PlanRun": "PlanRun",
+   "pe:index:ScheduledDeploy": "ScheduledDeploy",
+   "pe:index:ScheduledPlan": "ScheduledPlan",
+   "pe:index:ScheduledTask": "ScheduledTask",
    "pe:index:TaskRun": "TaskRun"
   }
  }

@@ -17,6 +17,8 @@ from . import _utilities
 __all__ = [
     'ConnectionArgs',
     'ConnectionArgsDict',
+    'ScheduleArgs',
+    'ScheduleArgsDict',
 ]
 
 class ConnectionArgsDict(TypedDict):
@@ -191,5 +193,58 @@ class ConnectionArgs:
     @token_file.setter
     def token_file(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "token_file", value)
+
+
+class ScheduleArgsDict(TypedDict):
+    """
+    When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+    """
+    start_time: pulumi.Input[_builtins.str]
+    """
+    The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+    """
+    interval_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+    """
+
+@pulumi.input_type
+class ScheduleArgs:
+    def __init__(__self__, *,
+                 start_time: pulumi.Input[_builtins.str],
+                 interval_seconds: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+
+        :param pulumi.Input[_builtins.str] start_time: The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+        :param pulumi.Input[_builtins.int] interval_seconds: Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+        """
+        pulumi.set(__self__, "start_time", start_time)
+        if interval_seconds is not None:
+            pulumi.set(__self__, "interval_seconds", interval_seconds)
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> pulumi.Input[_builtins.str]:
+        """
+        The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+        """
+        return pulumi.get(self, "start_time")
+
+    @start_time.setter
+    def start_time(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "start_time", value)
+
+    @_builtins.property
+    @pulumi.getter(name="intervalSeconds")
+    def interval_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+        """
+        return pulumi.get(self, "interval_seconds")
+
+    @interval_seconds.setter
+    def interval_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "interval_seconds", value)
 
 

@@ -22,6 +22,9 @@ __all__ = [
     'DeployNodeSummary',
     'EnvironmentCodeDeploy',
     'PlanError',
+    'Schedule',
+    'ScheduledJobLastRun',
+    'ScheduledJobSubmissionError',
     'TaskNodeSummary',
 ]
 
@@ -424,6 +427,189 @@ class PlanError(dict):
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
         return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def msg(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "msg")
+
+
+@pulumi.output_type
+class Schedule(dict):
+    """
+    When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "startTime":
+            suggest = "start_time"
+        elif key == "intervalSeconds":
+            suggest = "interval_seconds"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in Schedule. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        Schedule.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        Schedule.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 start_time: _builtins.str,
+                 interval_seconds: Optional[_builtins.int] = None):
+        """
+        When a scheduled job runs: first at `startTime`, then every `intervalSeconds` (none: once).
+
+        :param _builtins.str start_time: The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+        :param _builtins.int interval_seconds: Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+        """
+        pulumi.set(__self__, "start_time", start_time)
+        if interval_seconds is not None:
+            pulumi.set(__self__, "interval_seconds", interval_seconds)
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> _builtins.str:
+        """
+        The first run, ISO 8601 with a zone (`2027-01-03T02:00:00Z`). A run-once start in the past is refused.
+        """
+        return pulumi.get(self, "start_time")
+
+    @_builtins.property
+    @pulumi.getter(name="intervalSeconds")
+    def interval_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds between runs (a whole number >= 1); none runs the job once. A day is 86400.
+        """
+        return pulumi.get(self, "interval_seconds")
+
+
+@pulumi.output_type
+class ScheduledJobLastRun(dict):
+    """
+    A schedule's last run: the job it started (and that job's state now), or why PE could not start it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "jobId":
+            suggest = "job_id"
+        elif key == "jobState":
+            suggest = "job_state"
+        elif key == "jobUrl":
+            suggest = "job_url"
+        elif key == "submissionError":
+            suggest = "submission_error"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ScheduledJobLastRun. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ScheduledJobLastRun.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ScheduledJobLastRun.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 job_id: Optional[_builtins.str] = None,
+                 job_state: Optional[_builtins.str] = None,
+                 job_url: Optional[_builtins.str] = None,
+                 submission_error: Optional['outputs.ScheduledJobSubmissionError'] = None,
+                 time: Optional[_builtins.str] = None):
+        """
+        A schedule's last run: the job it started (and that job's state now), or why PE could not start it.
+
+        :param _builtins.str job_id: The job it started ("81").
+        :param _builtins.str job_state: That job's state as its record says now (`finished`, `failed`, `success`, ...).
+        :param _builtins.str job_url: That job's URL under the configured orchestrator.
+        :param 'ScheduledJobSubmissionError' submission_error: PE's error when it could not start the job (`{ kind, msg, details }`).
+        :param _builtins.str time: When it ran (ISO 8601).
+        """
+        if job_id is not None:
+            pulumi.set(__self__, "job_id", job_id)
+        if job_state is not None:
+            pulumi.set(__self__, "job_state", job_state)
+        if job_url is not None:
+            pulumi.set(__self__, "job_url", job_url)
+        if submission_error is not None:
+            pulumi.set(__self__, "submission_error", submission_error)
+        if time is not None:
+            pulumi.set(__self__, "time", time)
+
+    @_builtins.property
+    @pulumi.getter(name="jobId")
+    def job_id(self) -> Optional[_builtins.str]:
+        """
+        The job it started ("81").
+        """
+        return pulumi.get(self, "job_id")
+
+    @_builtins.property
+    @pulumi.getter(name="jobState")
+    def job_state(self) -> Optional[_builtins.str]:
+        """
+        That job's state as its record says now (`finished`, `failed`, `success`, ...).
+        """
+        return pulumi.get(self, "job_state")
+
+    @_builtins.property
+    @pulumi.getter(name="jobUrl")
+    def job_url(self) -> Optional[_builtins.str]:
+        """
+        That job's URL under the configured orchestrator.
+        """
+        return pulumi.get(self, "job_url")
+
+    @_builtins.property
+    @pulumi.getter(name="submissionError")
+    def submission_error(self) -> Optional['outputs.ScheduledJobSubmissionError']:
+        """
+        PE's error when it could not start the job (`{ kind, msg, details }`).
+        """
+        return pulumi.get(self, "submission_error")
+
+    @_builtins.property
+    @pulumi.getter
+    def time(self) -> Optional[_builtins.str]:
+        """
+        When it ran (ISO 8601).
+        """
+        return pulumi.get(self, "time")
+
+
+@pulumi.output_type
+class ScheduledJobSubmissionError(dict):
+    """
+    Why PE could not start a scheduled run's job.
+    """
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 details: Optional[Mapping[str, Any]] = None,
+                 msg: Optional[_builtins.str] = None):
+        """
+        Why PE could not start a scheduled run's job.
+        """
+        pulumi.set(__self__, "kind", kind)
+        if details is not None:
+            pulumi.set(__self__, "details", details)
+        if msg is not None:
+            pulumi.set(__self__, "msg", msg)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def details(self) -> Optional[Mapping[str, Any]]:
+        return pulumi.get(self, "details")
 
     @_builtins.property
     @pulumi.getter
