@@ -26,6 +26,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator";
+import { pathWithoutPlugin } from "../test/support/plugin";
 import { pulumiBinDir, repoRoot } from "../test/support/pulumi-cli";
 import { TestStack } from "../test/support/test-stack";
 import { machine, mark, median, ms, summary } from "./support/common";
@@ -67,19 +68,11 @@ const pipelineProgram = fs.readFileSync(
 
 const emptyProgram = "name: bench-yaml-empty\nruntime: yaml\n";
 
-/** PATH without any folder holding a pulumi-resource-pe: the engine can only find the installed plugins. */
-function pathWithoutPlugins(): string {
-  const dirs = (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .filter((dir) => dir && !fs.existsSync(path.join(dir, "pulumi-resource-pe")));
-  return [pulumiBinDir(), ...dirs].join(path.delimiter);
-}
-
 /** A YAML stack that finds the bench's plugins installed in the shared PULUMI_HOME, or on its PATH. */
 async function yamlStack(project: string, program: string, emu?: Emulator): Promise<TestStack> {
   const env: Record<string, string> =
     FROM === "installed"
-      ? { PATH: pathWithoutPlugins(), PULUMI_HOME: benchHome }
+      ? { PATH: pathWithoutPlugin(), PULUMI_HOME: benchHome }
       : { PATH: [benchPluginBinDir(), pulumiBinDir(), process.env.PATH ?? ""].join(path.delimiter) };
   const stack = await TestStack.create({ project, files: { "Pulumi.yaml": program }, env });
   if (emu) {

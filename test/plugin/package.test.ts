@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import type { Emulator } from "../../emulator";
 import { commandRequests, emulatorStack } from "../support/emulator-stack";
 import { measurePluginStartup } from "../support/plugin-startup";
-import { pulumiBinDir, repoRoot } from "../support/pulumi-cli";
+import { pathWithoutPlugin } from "../support/plugin";
+import { repoRoot } from "../support/pulumi-cli";
 import type { TestStack } from "../support/test-stack";
 
 const run = promisify(execFile);
@@ -32,14 +33,6 @@ outputs:
   planState: \${canary.state}
   jobId: \${canary.jobId}
 `;
-
-/** PATH without any folder holding a pulumi-resource-pe: the engine can only find the installed plugin. */
-function pathWithoutPlugin(): string {
-  const dirs = (process.env.PATH ?? "")
-    .split(path.delimiter)
-    .filter((dir) => dir && !fs.existsSync(path.join(dir, PLUGIN)));
-  return [pulumiBinDir(), ...dirs].join(path.delimiter);
-}
 
 /** Runs a command to its end, whatever its exit status. */
 async function runAny(

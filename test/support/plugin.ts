@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundlePlugin } from "../../scripts/bundle-plugin";
-import { repoRoot } from "./pulumi-cli";
+import { pulumiBinDir, repoRoot } from "./pulumi-cli";
 
 let bundled: string | undefined;
 
@@ -34,4 +34,12 @@ export function pluginBinDir(): string {
   fs.renameSync(`${launcher}.tmp`, launcher);
   bundled = dir;
   return dir;
+}
+
+/** PATH without any folder holding a pulumi-resource-pe: the engine can only find an installed plugin. */
+export function pathWithoutPlugin(): string {
+  const dirs = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((dir) => dir && !fs.existsSync(path.join(dir, "pulumi-resource-pe")));
+  return [pulumiBinDir(), ...dirs].join(path.delimiter);
 }
