@@ -22,7 +22,7 @@ import {
   UPDATABLE_KEYS,
   type UpdatableKey,
 } from "./scheduled-job-request";
-import { sharedScheduledJobs } from "./shared-scheduled-jobs";
+import { forgetSharedScheduledJobs, sharedScheduledJobs } from "./shared-scheduled-jobs";
 import { startTimeCheck, whenItRuns } from "./start-time-check";
 import { validateInputs } from "./validate-inputs";
 
@@ -117,6 +117,10 @@ export function scheduledJobOperations<
       return undefined; // pruned, or not readable: lastRun says what the schedule knows
     }
   };
+
+  /** A write: the operation's shared list of schedules is stale after it, whether PE took it or not. */
+  const wrote = <T>(client: ScheduledJobsClient, request: Promise<T>): Promise<T> =>
+    request.finally(() => forgetSharedScheduledJobs(client));
 
   /** The schedule `id`, from the operation's one list of schedules, else read by id; undefined when PE has none. */
   const find = async (client: ScheduledJobsClient, id: string): Promise<ScheduledJob | undefined> => {
@@ -239,13 +243,13 @@ export function scheduledJobOperations<
         if (keys.length > 0) {
           const full = { ...body, enabled: parsed.enabled ?? true } as Record<UpdatableKey, unknown>;
           const update = Object.fromEntries(keys.map((key) => [key, full[key]]));
-          await client.update(name, update).catch((error: unknown) => {
+          await wrote(client, client.update(name, update)).catch((error: unknown) => {
             throw failed(error, props, `adopting scheduled job ${name} failed`);
           });
           await say(urn, `adopted scheduled job ${name} and set ${keys.join(", ")} as declared`);
         }
       } else {
-        const created = await client.create(body).catch((error: unknown) => {
+        const created = await wrote(client, client.create(body)).catch((error: unknown) => {
           throw failed(error, props, "creating the scheduled job failed");
         });
         name = created.scheduled_job.name;
@@ -253,7 +257,7 @@ export function scheduledJobOperations<
       try {
         // PE creates schedules enabled; `enabled: false` is a second request
         if (parsed.enabled === false && typeof adopted !== "string")
-          await client.update(name, { enabled: false });
+          await wrote(client, client.update(name, { enabled: false }));
         const item = await client.get(name);
         return { id: name, outs: { ...inputs, ...(await outputsOf(client, item)) } };
       } catch (error) {
@@ -345,7 +349,7 @@ export function scheduledJobOperations<
         return { outs: { ...inputs, ...kept, enabled: olds.enabled } };
       }
       try {
-        await client.update(id, update);
+        await wrote(client, client.update(id, update));
       } catch (error) {
         const disabled =
           error instanceof OrchestratorError && error.kind?.endsWith("/disabled-scheduled-job");
@@ -366,7 +370,7 @@ export function scheduledJobOperations<
     async delete(urn, id, props) {
       const client = clients.scheduledJobs(userInputs(props));
       try {
-        await client.update(id, { enabled: false });
+        await wrote(client, client.update(id, { enabled: false }));
       } catch (error) {
         // already disabled, or gone: what destroy wants
         const done =

@@ -57,6 +57,11 @@ export function addRecentJob<T extends { name: string }>(client: object, key: st
   entry.list.catch(() => undefined);
 }
 
+/** Drops the kind's cached list after a write that made it stale: the next read lists again. */
+export function forgetRecentJobs(client: object, key: string): void {
+  lists.get(client)?.delete(key);
+}
+
 /** Records what the entry's list resolves to for `peekRecentJobs`, unless a newer list has replaced it. */
 function keepItems(entry: Entry): void {
   const list = entry.list;

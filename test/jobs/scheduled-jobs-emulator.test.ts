@@ -134,6 +134,20 @@ describe("scheduled jobs against the emulator (HTTPS): the operations", function
     assert.deepEqual(reads, [`GET ${SCHEDULED}`]);
   });
 
+  it("a read after a write of the same process lists the schedules again: never the list from before it", async () => {
+    const ops = scheduledJobOperations(scheduledTask, hostFor(emu));
+    const inputs = nightly();
+    const { id, outs } = await ops.create(undefined, inputs);
+    const read = await ops.read(undefined, id, outs);
+    assert.equal(read.props.description, "nightly");
+    const updated = await ops.update(undefined, id, outs, { ...inputs, description: "weekly" });
+    const before = emu.requests.length;
+    const again = await ops.read(undefined, id, updated.outs);
+    assert.equal(again.props.description, "weekly");
+    const reads = emu.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(reads, [`GET ${SCHEDULED}`]);
+  });
+
   it("adopts a schedule made outside: by import (the inputs it has) and by importScheduledJobId (made as declared)", async () => {
     const logs: string[] = [];
     const ops = scheduledJobOperations(scheduledTask, hostFor(emu, logs));
