@@ -4,6 +4,14 @@ import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { emulatorStack } from "../support/emulator-stack";
 import { repoRoot } from "../support/pulumi-cli";
+import {
+  assertPipelineOutputs,
+  CODE_DEPLOY,
+  DEPLOY,
+  okOrShow,
+  PLAN_RUN,
+  started,
+} from "./support/pipeline-checks";
 import { peSdkVirtualenv } from "../support/python-venv";
 import type { TestStack } from "../support/test-stack";
 
@@ -18,32 +26,15 @@ const exampleFiles = Object.fromEntries(
   ]),
 );
 
-const CODE_DEPLOY = "/code-manager/v1/deploys";
-const DEPLOY = "/orchestrator/v1/command/deploy";
-const PLAN_RUN = "/orchestrator/v1/command/plan_run";
-const PRODUCTION = "482f8d3adc76b5197306c5d4c8aa32aa8315694b"; // the default world's production branch
-
-/** What a program started: code deploys and orchestrator commands, in order. */
-function started(emu: Emulator): string[] {
-  return emu.requests
-    .filter((r) => r.method === "POST" && (r.path === CODE_DEPLOY || r.path.includes("/command/")))
-    .map((r) => r.path);
-}
-
-function okOrShow(result: { code: number; stdout: string; stderr: string }): string {
-  assert.equal(result.code, 0, result.stdout + result.stderr);
-  return result.stdout;
-}
-
 describe("plugin: examples/python-pipeline (Python, pulumi_pe) through the real engine against the emulator", function () {
   this.timeout(10 * 60 * 1000); // the first run makes the virtualenv (pip install from PyPI)
   let emu: Emulator;
   let stack: TestStack;
 
   before(async () => {
-    const started = Date.now();
+    const venvStart = Date.now();
     const venv = await peSdkVirtualenv();
-    console.log(`      (python: virtualenv with pulumi_pe ready in ${Date.now() - started} ms)`);
+    console.log(`      (python: virtualenv with pulumi_pe ready in ${Date.now() - venvStart} ms)`);
     ({ emu, stack } = await emulatorStack({ project: "python-pipeline", plugin: true, files: exampleFiles }));
     // Pulumi.yaml names `venv` in the project folder, as a user's would be: the cached one stands in for it.
     fs.symlinkSync(venv, path.join(stack.dir, "venv"), "dir");
@@ -64,22 +55,7 @@ describe("plugin: examples/python-pipeline (Python, pulumi_pe) through the real 
       string,
       unknown
     >;
-    assert.equal(out.deployedCommit, PRODUCTION);
-    assert.equal(out.codeDeployState, "complete");
-    assert.match(String(out.deployJobId), /^\d+$/);
-    assert.equal(out.deployState, "finished");
-    // No scope: every node of production (the default world's offline node is in development).
-    assert.deepEqual(out.deployNodeStates, { finished: 5 });
-    assert.match(String(out.planJobId), /^\d+$/);
-    assert.equal(out.planState, "success");
-    const result = out.planResult as Array<Record<string, unknown>>;
-    assert.deepEqual(
-      result.map((r) => [r.target, r.object, r.status]),
-      [
-        ["node1.example.com", "whoami", "success"],
-        ["node2.example.com", "whoami", "success"],
-      ],
-    );
+    assertPipelineOutputs(out);
     // One task job per canary step.
     assert.equal((out.planTaskJobIds as string[]).length, 2);
   });
