@@ -1,5 +1,7 @@
 import { OrchestratorError, type ScheduledJob, type ScheduledJobsClient } from "../pe";
 import { previewRun } from "../preview/preview-run";
+import { createOrRecoverSchedule } from "../recovery/create-or-recover-schedule";
+import { settleInFlight } from "../recovery/in-flight-journal";
 import { canonicalJson } from "./canonical-json";
 import { connections } from "./client-cache";
 import type { Host, Props } from "./host";
@@ -211,7 +213,8 @@ export function scheduledJobOperations<
       return { inputs: news, failures };
     },
 
-    async diff(_urn, _id, olds, news) {
+    async diff(urn, id, olds, news) {
+      settleInFlight(urn, id);
       const changed = changedInputs(olds, news);
       let replaces = changed.filter((key) => REPLACE_KEYS.has(key));
       // PE refuses every edit of a disabled schedule, re-enabling included: a new one replaces it.
@@ -228,6 +231,7 @@ export function scheduledJobOperations<
       const body = scheduledJobRequest(kind, parsed, sensitive);
       const adopted = inputs[ADOPT_SCHEDULE_KEY];
       let name: string;
+      let recovered = false;
       if (typeof adopted === "string") {
         const held = await client.get(adopted).catch((error: unknown) => {
           throw failed(error, props, `reading scheduled job ${adopted} to adopt it failed`);
@@ -249,16 +253,27 @@ export function scheduledJobOperations<
           await say(urn, `adopted scheduled job ${name} and set ${keys.join(", ")} as declared`);
         }
       } else {
-        const created = await wrote(client, client.create(body)).catch((error: unknown) => {
-          throw failed(error, props, "creating the scheduled job failed");
-        });
-        name = created.scheduled_job.name;
+        const post = async (marked: typeof body) => {
+          const created = await wrote(client, client.create(marked)).catch((error: unknown) => {
+            throw failed(error, props, "creating the scheduled job failed");
+          });
+          return created.scheduled_job.name;
+        };
+        const made = await createOrRecoverSchedule(
+          { apiUrl: client.orchestrator.apiUrl, body, urn },
+          post,
+          () => sharedScheduledJobs(client),
+        );
+        name = made.name;
+        recovered = made.recovered !== undefined;
+        if (made.recovered) await say(urn, made.recovered, "warning");
       }
       try {
-        // PE creates schedules enabled; `enabled: false` is a second request
-        if (parsed.enabled === false && typeof adopted !== "string")
-          await wrote(client, client.update(name, { enabled: false }));
-        const item = await client.get(name);
+        // PE creates schedules enabled; `enabled: false` is a second request (one a recovered schedule may have had)
+        const taken = recovered ? await client.get(name) : undefined;
+        const disable = parsed.enabled === false && typeof adopted !== "string" && taken?.enabled !== false;
+        if (disable) await wrote(client, client.update(name, { enabled: false }));
+        const item = taken && !disable ? taken : await client.get(name);
         return { id: name, outs: { ...inputs, ...(await outputsOf(client, item)) } };
       } catch (error) {
         // the schedule exists: record it, so that it is not made twice
@@ -333,6 +348,7 @@ export function scheduledJobOperations<
     },
 
     async update(urn, id, olds, news) {
+      settleInFlight(urn, id);
       const inputs = userInputs(news);
       const parsed = kind.schema.parse(inputs);
       const client = clients.scheduledJobs(inputs);
@@ -368,6 +384,7 @@ export function scheduledJobOperations<
     },
 
     async delete(urn, id, props) {
+      settleInFlight(urn, id);
       const client = clients.scheduledJobs(userInputs(props));
       try {
         await wrote(client, client.update(id, { enabled: false }));

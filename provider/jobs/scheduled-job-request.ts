@@ -1,4 +1,5 @@
 import type { Schedule, ScheduledJob, ScheduledJobRequest, ScheduledJobUpdate } from "../pe";
+import { withoutMarker } from "../recovery/job-marker";
 import { canonicalJson } from "./canonical-json";
 import type { Props } from "./host";
 import type { ScheduleInput } from "./input-schemas";
@@ -106,7 +107,7 @@ export function declaredOf<I extends ScheduledInputs>(
       },
       enabled: item.enabled,
       description: item.description ?? "",
-      userdata: item.userdata ?? {},
+      userdata: withoutMarker(item.userdata ?? {}),
     },
     sensitive: [...(item.input?.sensitive_parameters ?? [])].sort(),
   };

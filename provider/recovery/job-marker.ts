@@ -24,6 +24,13 @@ export function withMarker(
   return { ...userdata, [MARKER_KEY]: marker };
 }
 
+/** Userdata as the user declared it: the provider's marker taken out (a schedule's record carries it). */
+export function withoutMarker(userdata: Record<string, unknown>): Record<string, unknown> {
+  if (!(MARKER_KEY in userdata)) return userdata;
+  const { [MARKER_KEY]: _marker, ...rest } = userdata;
+  return rest;
+}
+
 /** A stable hash of the inputs that decide what a job does (key order does not matter). */
 export function hashInputs(inputs: Record<string, unknown>, keys: readonly string[]): string {
   const picked = Object.fromEntries(keys.map((k) => [k, inputs[k]]));

@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import type { Host, Props } from "../../provider/jobs/host";
 import type { ResourceOperations } from "../../provider/jobs/job-operations";
@@ -8,6 +11,8 @@ import { scheduledJobOperations } from "../../provider/jobs/scheduled-job-operat
 import { scheduledPlan } from "../../provider/jobs/scheduled-plan";
 import { scheduledTask } from "../../provider/jobs/scheduled-task";
 import { ScheduledJobsClient } from "../../provider/pe";
+import { readInFlight, writeInFlight } from "../../provider/recovery/in-flight-journal";
+import { MARKER_KEY } from "../../provider/recovery/job-marker";
 import { clientFor, startTestEmulator } from "../support/emulator";
 
 const HOUR = 3_600_000;
@@ -146,6 +151,58 @@ describe("scheduled jobs against the emulator (HTTPS): the operations", function
     assert.equal(again.props.description, "weekly");
     const reads = emu.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(reads, [`GET ${SCHEDULED}`]);
+  });
+
+  it("a create the engine never recorded (a crash) is taken by the next create: no second schedule", async () => {
+    const saved = process.env.PE_ORCHESTRATOR_JOURNAL_DIR;
+    const journal = fs.mkdtempSync(path.join(os.tmpdir(), "pe-journal-"));
+    process.env.PE_ORCHESTRATOR_JOURNAL_DIR = journal;
+    try {
+      const urn = "urn:pulumi:dev::sched::pe:index:ScheduledTask::nightly";
+      const inputs = nightly();
+      const posts = () => emu.requests.filter((r) => r.method === "POST" && r.path === SCHEDULED).length;
+      const first = await scheduledJobOperations(scheduledTask, hostFor(emu)).create(urn, inputs);
+      assert.equal(
+        MARKER_KEY in ((await pe.get(first.id)).userdata ?? {}),
+        true,
+        "PE's record carries the marker",
+      );
+
+      // the engine died before recording it: the next run's provider process creates again
+      const logs: string[] = [];
+      const before = posts();
+      const again = await scheduledJobOperations(scheduledTask, hostFor(emu, logs)).create(urn, inputs);
+      assert.equal(again.id, first.id);
+      assert.equal(posts(), before);
+      assert.match(
+        logs.join("\n"),
+        new RegExp(`took scheduled job ${first.id}, created by an interrupted run`),
+      );
+
+      // killed between the POST and its answer: the journal knows no id, the marker finds it in PE's list
+      const entry = readInFlight(urn);
+      assert.ok(entry?.jobId);
+      writeInFlight({ ...entry, jobId: undefined });
+      const ops = scheduledJobOperations(scheduledTask, hostFor(emu));
+      const third = await ops.create(urn, inputs);
+      assert.equal(third.id, first.id);
+      assert.equal(posts(), before);
+      // the marker is not the user's userdata: no drift
+      const read = await ops.read(urn, third.id, third.outs);
+      assert.equal(read.props.userdata, undefined);
+      assert.equal((await ops.diff(urn, third.id, read.props, inputs)).changes, false);
+
+      // other inputs are another schedule; once the engine has it (a diff), the journal forgets it
+      const other = await ops.create(urn, { ...inputs, description: "another" });
+      assert.notEqual(other.id, first.id);
+      assert.equal(posts(), before + 1);
+      await ops.diff(urn, other.id, other.outs, { ...inputs, description: "another" });
+      assert.equal(readInFlight(urn), undefined);
+    } finally {
+      if (saved === undefined) delete process.env.PE_ORCHESTRATOR_JOURNAL_DIR;
+      else process.env.PE_ORCHESTRATOR_JOURNAL_DIR = saved;
+      fs.rmSync(journal, { recursive: true, force: true });
+    }
   });
 
   it("adopts a schedule made outside: by import (the inputs it has) and by importScheduledJobId (made as declared)", async () => {
