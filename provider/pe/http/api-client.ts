@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import got, { type Response } from "got";
+import type { Response } from "got";
 import type { z } from "zod";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./calculate-retry-delay";
 import { type HintContext, hintFor, isTlsTrustError } from "./error-hints";
@@ -57,6 +57,10 @@ export interface RequestSpec<S extends z.ZodType> {
 
 /** Failures that prove the request never reached the server: safe to retry even for commands. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+/** got, loaded at the first request: a plugin start that only checks and diffs (a no-change preview) never needs it. */
+let gotModule: typeof import("got") | undefined;
+const loadGot = () => (gotModule ??= require("got") as typeof import("got")).default;
+
 const warnedLoggers = new WeakSet<Logger>();
 const retryAfter = new WeakMap<Error, number>();
 const retryableShape = new WeakSet<Error>();
@@ -208,7 +212,7 @@ export class ApiClient {
     this.requestCount++;
     if (options.counter) options.counter.requests++;
     try {
-      return await got(url, {
+      return await loadGot()(url, {
         method: spec.method,
         headers: { "X-Authentication": token, "user-agent": this.userAgent, accept: "application/json" },
         ...(spec.body !== undefined ? { json: spec.body } : {}),
