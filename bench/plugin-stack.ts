@@ -15,11 +15,12 @@
 //     kinds alternate; median of ROUNDS runs.
 // 5p. Preview: a no-change `pulumi preview` of examples/yaml-pipeline (CodeDeploy → EnvironmentDeploy → TaskRun →
 //     PlanRun, deployed once before) divided by that of an empty YAML program (deployed too): what the plugin
-//     costs a preview, its two start-ups included. Beside them, for comparison only, 4 resources of the no-op
-//     plugin: what any plugin on the SDK's provider server costs. Kinds alternate; median of ROUNDS runs.
+//     costs a preview, its start included (one installed, two found on PATH). Beside them, for comparison only, 4
+//     resources of the no-op plugin: what any Node.js plugin on the SDK's provider server costs (not bundled, so
+//     its start is a little slower than ours). Kinds alternate; median of ROUNDS runs.
 // Start-up: spawn of `node <bundle launcher> 127.0.0.1:<port>` (a listener standing in for the
-//     engine) to the gRPC port on its stdout, median of 10; `pulumi package get-schema <launcher>`, median of 5;
-//     and where the time to the port goes (each require made by main.js, timed in the plugin's own process).
+//     engine) to the gRPC port on its stdout, median of 10, beside `node -e 0`; the same time seen from the plugin's
+//     own process; `pulumi package get-schema <launcher>`, median of 5.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -233,30 +234,13 @@ async function pipelinePreview(): Promise<void> {
   }
 }
 
-/**
- * A preload for the plugin's process: the time of each require main.js makes (its own modules' included) and
- * the time since the process started when it first writes to stdout (the port), written to a JSON file.
- */
-const requireTimer = `
-const Module = require("node:module");
+/** A preload for the plugin's process: the time since the process started when it first writes to stdout (the port). */
+const portTimer = `
 const fs = require("node:fs");
 const { performance } = require("node:perf_hooks");
-const out = process.env.BENCH_REQUIRE_TIMES;
-const rows = [];
-const entry = fs.realpathSync(process.argv[1]);
-const load = Module._load;
-Module._load = function (request, parent) {
-  if (!parent || parent.filename !== entry) return load.apply(this, arguments);
-  const started = performance.now();
-  try {
-    return load.apply(this, arguments);
-  } finally {
-    rows.push([request, performance.now() - started]);
-  }
-};
 const write = process.stdout.write;
 process.stdout.write = function () {
-  fs.writeFileSync(out, JSON.stringify({ sinceStart: performance.now(), requires: rows }));
+  fs.writeFileSync(process.env.BENCH_PORT_TIME, JSON.stringify({ sinceStart: performance.now() }));
   process.stdout.write = write;
   return write.apply(this, arguments);
 };
@@ -265,20 +249,19 @@ process.stdout.write = function () {
 interface StartupRun {
   spawnToPortMs: number;
   sinceStart?: number;
-  requires?: Array<[string, number]>;
 }
 
 /** Spawns the plugin as the engine would, until it prints its port; then kills it. */
-async function startOnce(engineAddress: string, timeRequires: boolean): Promise<StartupRun> {
+async function startOnce(engineAddress: string, timed: boolean): Promise<StartupRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plugin-start-"));
   const timesFile = path.join(dir, "times.json");
-  const preload = path.join(dir, "require-timer.js");
-  fs.writeFileSync(preload, requireTimer);
-  const args = [...(timeRequires ? ["--require", preload] : []), pluginMain(), engineAddress];
+  const preload = path.join(dir, "port-timer.js");
+  fs.writeFileSync(preload, portTimer);
+  const args = [...(timed ? ["--require", preload] : []), pluginMain(), engineAddress];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, BENCH_REQUIRE_TIMES: timesFile },
+    env: { ...process.env, BENCH_PORT_TIME: timesFile },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -296,7 +279,7 @@ async function startOnce(engineAddress: string, timeRequires: boolean): Promise<
       );
     });
     const spawnToPortMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (!timeRequires) return { spawnToPortMs };
+    if (!timed) return { spawnToPortMs };
     const times = JSON.parse(fs.readFileSync(timesFile, "utf8")) as Omit<StartupRun, "spawnToPortMs">;
     return { spawnToPortMs, ...times };
   } finally {
@@ -349,14 +332,9 @@ async function startup(): Promise<void> {
   console.log(`spawn to port: ${ms(toPort)} (runs: ${plain.map((v) => Math.round(v)).join(", ")} ms)`);
   console.log(`node -e 0 (node's own start and exit): ${ms(median(nodeOnly))}`);
   console.log(
-    `in the plugin's process (median of ${timed.length}, timing hook loaded): port printed ` +
-      `${ms(median(timed.map((t) => t.sinceStart ?? 0)))} after the process started; requires made by main.js:`,
+    `in the plugin's process (median of ${timed.length}): port printed ` +
+      `${ms(median(timed.map((t) => t.sinceStart ?? 0)))} after the process started (node's own start included)`,
   );
-  const names = [...new Set(timed.flatMap((t) => (t.requires ?? []).map(([name]) => name)))];
-  for (const name of names) {
-    const each = timed.map((t) => (t.requires ?? []).find(([n]) => n === name)?.[1] ?? 0);
-    if (median(each) >= 1) console.log(`   ${ms(median(each)).padStart(8)}  ${name}`);
-  }
   console.log(`pulumi package get-schema <launcher>: ${ms(median(schema))}`);
   if (startsPerOperation.length) console.log(`plugin starts: ${startsPerOperation.join("; ")}`);
   summary(
