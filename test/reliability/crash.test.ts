@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { defaultWorld, type Emulator } from "../../emulator";
-import { CodeManagerClient, resolveCodeManagerSettings } from "../../provider/pe";
-import { commandRequests, emulatorStack } from "../support/emulator-stack";
+import { CodeManagerClient, resolveCodeManagerSettings, ScheduledJobsClient } from "../../provider/pe";
+import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
 import { type Face, forEachFace, programFor, stackOptionsFor } from "../support/faces";
 import { record } from "../support/scoreboard";
 import { killUpWhen, recoverAfterCrash } from "./support/crash-recovery";
@@ -183,5 +183,67 @@ forEachFace((face) =>
         }
       });
     }
+  }),
+);
+
+// A schedule: its POST is journalled and the schedule marked in its userdata, as a job's command is; a second
+// schedule would run every job twice, for good.
+const scheduleProgram = (start: string) => `
+import { ScheduledTask } from "pulumi-pe-orchestrator";
+const nightly = new ScheduledTask("nightly", {
+  task: "package",
+  params: { action: "status", name: "openssl" },
+  nodes: ["node1.example.com"],
+  schedule: { startTime: "${start}", intervalSeconds: 86400 },
+});
+export const id = nightly.scheduledJobId;
+`;
+
+forEachFace((face) =>
+  describe(`reliability: a crash mid schedule create makes no second schedule (${face})`, function () {
+    this.timeout(10 * 60 * 1000);
+
+    it("killed between the schedule's POST and its answer: the next up takes that schedule by its marker", async () => {
+      const start = new Date(Math.ceil((Date.now() + 6 * 3_600_000) / 1000) * 1000).toISOString();
+      const { emu, stack } = await emulatorStack({
+        project: "crash-schedule",
+        files: { "index.ts": programFor(face, scheduleProgram(start)) },
+        ...stackOptionsFor(face),
+      });
+      const pe = new ScheduledJobsClient(adminClient(emu));
+      try {
+        emu.setFaults({
+          rules: [
+            {
+              method: "POST",
+              path: "/scheduled_jobs/environment_jobs",
+              action: "slow",
+              ms: 30_000,
+              count: 1,
+            },
+          ],
+        });
+        // The answer is held: ask PE whether the schedule exists yet.
+        await killUpWhen(stack, async () => (await pe.listAll()).length === 1);
+        emu.setFaults({ rules: [] });
+        const up = await recoverAfterCrash(stack);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.match(up.stdout, /created by an interrupted run/);
+        const held = await pe.listAll();
+        assert.equal(held.length, 1, "no second schedule");
+        assert.equal((await stack.outputs()).id, held[0].name);
+        record({
+          scenario: scenarioOf(face, "crash: killed before the schedule's answer"),
+          outcome: `took the interrupted run's schedule ${held[0].name}`,
+          jobsStarted: held.length,
+          duplicates: held.length - 1,
+          secretsFound: JSON.stringify(await stack.exportState()).includes(emu.adminToken) ? 1 : 0,
+        });
+      } finally {
+        pe.orchestrator.close();
+        await stack.remove();
+        await emu.stop();
+      }
+    });
   }),
 );
