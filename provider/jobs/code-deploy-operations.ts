@@ -11,7 +11,12 @@ import {
   followCodeDeploy,
   OrchestratorError,
 } from "../pe";
-import { readInFlight, removeInFlight, settleInFlight, writeInFlight } from "../recovery/in-flight-journal";
+import {
+  interruptedCreate,
+  removeInFlight,
+  settleInFlight,
+  writeInFlight,
+} from "../recovery/in-flight-journal";
 import { hashInputs } from "../recovery/job-marker";
 import { connections } from "./client-cache";
 import { type CodeDeployOutputs, idOf, outputsOf } from "./code-deploy-outputs";
@@ -158,10 +163,10 @@ export function codeDeployOperations(host: Host): ResourceOperations {
 
     const what = inputs.environments?.join(", ") ?? "all environments";
     // An interrupted run of this resource sent this deploy: take its outcome instead of deploying again.
-    const previous = urn ? readInFlight(urn) : undefined;
+    const previous = urn ? interruptedCreate(urn, client.apiUrl, inputsHash) : undefined;
     const names: CodeDeployEnvironments = inputs.environments ?? "all";
     let taken = false;
-    if (previous && previous.apiUrl === client.apiUrl && previous.inputsHash === inputsHash) {
+    if (previous) {
       const status = await client.deploysStatus();
       const since = baselineSince(previous.startedAt);
       if (environmentsFromStatus(status, names, since).some((e) => e.status !== "unknown")) {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ScheduledJob, ScheduledJobRequest } from "../pe";
-import { readInFlight, writeInFlight } from "./in-flight-journal";
+import { interruptedCreate, writeInFlight } from "./in-flight-journal";
 import { hashInputs, markerOf, withMarker } from "./job-marker";
 import type { Json } from "../jobs/input-schemas";
 
@@ -31,8 +31,8 @@ export async function createOrRecoverSchedule(
   };
   if (!urn) return { name: await post(marked) };
 
-  const previous = readInFlight(urn);
-  if (previous && previous.inputsHash === inputsHash && previous.apiUrl === apiUrl) {
+  const previous = interruptedCreate(urn, apiUrl, inputsHash);
+  if (previous) {
     const name =
       previous.jobId ??
       (await listed()).find((item) => markerOf(item.userdata)?.attempt === previous.attempt)?.name;

@@ -45,6 +45,16 @@ export function readInFlight(urn: string, dir = journalDir()): InFlightEntry | u
   return parsed.success && parsed.data.urn === urn ? parsed.data : undefined;
 }
 
+/** The entry of an interrupted create of this resource that sent the same inputs to the same server: one to take over. */
+export function interruptedCreate(
+  urn: string,
+  apiUrl: string,
+  inputsHash: string,
+): InFlightEntry | undefined {
+  const entry = readInFlight(urn);
+  return entry && entry.apiUrl === apiUrl && entry.inputsHash === inputsHash ? entry : undefined;
+}
+
 /** Writes atomically (rename), so a crash never leaves half an entry. */
 /** Folders made by this process (not made again: a create writes its entry twice, a stack may hold hundreds). */
 const madeDirs = new Set<string>();

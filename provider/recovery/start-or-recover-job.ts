@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { OrchestratorClient } from "../pe";
-import { type InFlightEntry, readInFlight, writeInFlight } from "./in-flight-journal";
+import { type InFlightEntry, interruptedCreate, writeInFlight } from "./in-flight-journal";
 import type { JobKind } from "../jobs/job-kind";
 import { hashInputs, type JobMarker, markerOf } from "./job-marker";
 import type { CommonJobOutputs } from "../jobs/job-outputs";
@@ -33,9 +33,9 @@ export async function startOrRecoverJob<I extends { failOnJobFailure?: boolean }
   const marker: JobMarker = { urn: urn ?? "", inputsHash, attempt: randomUUID() };
   if (!urn) return { jobName: await kind.start(client, inputs, marker) };
 
-  const previous = readInFlight(urn);
+  const previous = interruptedCreate(urn, client.apiUrl, inputsHash);
   const recent = await kind.recentJobs(client);
-  if (previous && previous.inputsHash === inputsHash && previous.apiUrl === client.apiUrl) {
+  if (previous) {
     const jobName =
       previous.jobId ?? recent.find((job) => markerOf(job.userdata)?.attempt === previous.attempt)?.name;
     if (jobName) {
