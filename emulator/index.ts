@@ -73,10 +73,21 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
+/**
+ * A random token that never begins with `-` or `_` (base64url may): `pulumi config set --secret pe:token -x...`
+ * would read it as a flag.
+ */
+export function newToken(): string {
+  for (;;) {
+    const token = crypto.randomBytes(24).toString("base64url");
+    if (/^[A-Za-z0-9]/.test(token)) return token;
+  }
+}
+
 function adminTokenIn(stateDir: string): string {
   const file = path.join(stateDir, "token");
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  const token = crypto.randomBytes(24).toString("base64url");
+  const token = newToken();
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
 }

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Props } from "../jobs/host";
 import type { ResourceOperations } from "../jobs/job-operations";
+import { safeOperations } from "../jobs/safe-operations";
 import { cancelWaits } from "./engine-cancel";
 import { configureFromStack } from "./stack-connection-config";
 
@@ -12,7 +13,8 @@ const urnOf = (props: Props) => (typeof props.__urn === "string" ? props.__urn :
  * `__urn` property; the stack's `pe:*` config arrives through `configure`; `cancel` is the hook an SDK that
  * forwards the engine's Cancel to dynamic providers would call (see engine-cancel).
  */
-export function dynamicProvider(operations: ResourceOperations): pulumi.dynamic.ResourceProvider {
+export function dynamicProvider(unsafe: ResourceOperations): pulumi.dynamic.ResourceProvider {
+  const operations = safeOperations(unsafe);
   const provider: pulumi.dynamic.ResourceProvider & { cancel(): Promise<void> } = {
     configure: async (request) => configureFromStack(request),
     cancel: async () => cancelWaits(),

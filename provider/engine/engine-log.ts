@@ -3,6 +3,7 @@ import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
 // `@pulumi/pulumi` index also loads the closure serializer (TypeScript, @npmcli/arborist) and the automation API,
 // about 2 s of the plugin's start-up on a loaded 2-core machine (bench/plugin-stack.ts), for three functions.
 import { getEngine, hasEngine, resetOptions } from "@pulumi/pulumi/runtime/settings";
+import { terminalText } from "../pe/http/untrusted-text";
 
 let connected = false;
 /** The engine's address: the dynamic provider's first argument; a plugin says which of its arguments it is. */
@@ -29,7 +30,8 @@ function engine() {
 
 /**
  * Shows a message on the resource's row in `pulumi up` (ephemeral: a status line that is replaced by the next
- * one) or in its diagnostics (not ephemeral). Logging never fails an operation.
+ * one) or in its diagnostics (not ephemeral). Logging never fails an operation. Every message passes here, so
+ * here it is made terminal-safe: server text in it has its control characters escaped and no token.
  */
 export function logToEngine(
   message: string,
@@ -39,7 +41,7 @@ export function logToEngine(
   if (!client) return Promise.resolve();
   const request = new LogRequest()
     .setSeverity(options.severity === "warning" ? LogSeverity.WARNING : LogSeverity.INFO)
-    .setMessage(message)
+    .setMessage(terminalText(message))
     .setUrn(options.urn ?? "")
     .setEphemeral(options.ephemeral === true);
   return new Promise((resolve) => client.log(request, () => resolve()));

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { OrchestratorClient } from "../pe";
+import type { CallOptions, OrchestratorClient } from "../pe";
 import type { JobSketch, WaitProgress } from "../wait";
 import type { JobMarker } from "../recovery/job-marker";
 import type { ResolvedTargets } from "../preview/resolve-targets";
@@ -72,8 +72,8 @@ export interface JobKind<Inputs extends { failOnJobFailure?: boolean }, Outputs 
   wait(client: OrchestratorClient, jobName: string, settings: WaitSettings): Promise<Outputs>;
   /** The inputs that would have started this existing job (`pulumi import`). */
   importedInputs(client: OrchestratorClient, jobName: string): Promise<Record<string, unknown>>;
-  /** Reads the job's current record without waiting. */
-  read(client: OrchestratorClient, jobName: string): Promise<Outputs>;
+  /** Reads the job's current record without waiting (`call`: e.g. one attempt, after a wait's polls failed). */
+  read(client: OrchestratorClient, jobName: string, call?: CallOptions): Promise<Outputs>;
   /** True when the final state is a failure (`failed`, `stopped`, `failure`). */
   isFailure(outputs: Outputs): boolean;
   /** One line about the failure: failed nodes or the plan's error. */

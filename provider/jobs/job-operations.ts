@@ -106,9 +106,17 @@ export function jobOperations<I extends { failOnJobFailure?: boolean }, O extend
       if (!(error instanceof JobWaitError)) throw error;
       const cancelled = error.reason === "aborted" && signal.reason instanceof EngineCancelled;
       // Record what is known of the job, so that the next `up` or a `refresh` finds it again. When cancelled,
-      // the engine is waiting on us: the read gets a second at most.
-      const read = kind.read(client, jobName).catch(() => undefined);
-      const outputs = await (cancelled ? within(read, CANCEL_READ_MS) : read);
+      // the engine is waiting on us: the read gets a second at most. When PE could not be reached for the
+      // wait's whole budget, one attempt for a few seconds (not a second full budget for the same outage).
+      const unreachable = error.reason === "request-failed";
+      const read = kind
+        .read(client, jobName, unreachable ? { retry: false } : undefined)
+        .catch(() => undefined);
+      const outputs = await (cancelled
+        ? within(read, CANCEL_READ_MS)
+        : unreachable
+          ? within(read, RECORD_AFTER_FAILURE_MS)
+          : read);
       const recorded = {
         ...props,
         ...(outputs ?? { jobId: jobName, jobUrl: error.jobUrl, state: error.lastState ?? "unknown" }),
@@ -233,6 +241,8 @@ export function jobOperations<I extends { failOnJobFailure?: boolean }, O extend
 
 /** Time the record read after a Cancel may take: the engine waits on this operation. */
 export const CANCEL_READ_MS = 800;
+/** How long the job's record is read for after the wait's polls failed (PE unreachable), before giving up on it. */
+const RECORD_AFTER_FAILURE_MS = 5_000;
 
 /** `work`'s value, or undefined if it takes longer than `ms`. */
 function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

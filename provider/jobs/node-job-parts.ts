@@ -50,10 +50,10 @@ export function nodeJobParts<O extends DeployJobOutputs>(
       addRecentJob(client, key, result.job);
       return outputs(result.job, client.jobUrl(jobName), result.nodes);
     },
-    async read(client, jobName) {
+    async read(client, jobName, call) {
       const [job, nodes] = await Promise.all([
-        client.getJob(jobName),
-        client.summarizeJobNodes(jobName, NODE_SUMMARY_LIMIT),
+        client.getJob(jobName, call),
+        client.summarizeJobNodes(jobName, NODE_SUMMARY_LIMIT, call),
       ]);
       return outputs(job, client.jobUrl(jobName), nodes);
     },

@@ -144,9 +144,9 @@ export const planJob: JobKind<PlanInputs, PlanJobOutputs> = {
     );
   },
   importedInputs: async (client, jobName) => importedPlanInputs(await client.getPlanJob(jobName)),
-  async read(client, jobName) {
-    const record = await client.getPlanJob(jobName);
-    const taskJobIds = await planTaskJobIds(client, jobName, { record });
+  async read(client, jobName, call) {
+    const record = await client.getPlanJob(jobName, call);
+    const taskJobIds = await planTaskJobIds(client, jobName, { record, call });
     return planOutputs(record, client.planJobUrl(jobName), outcome(record), taskJobIds);
   },
   isFailure: (outputs) => outputs.state !== "success",

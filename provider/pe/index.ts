@@ -23,8 +23,16 @@ export {
   OrchestratorError,
   RequestValidationError,
   ResponseShapeError,
+  ResponseTooLargeError,
   type WaitFailure,
 } from "./http/errors";
+export {
+  escapeControls,
+  rememberSecret,
+  scrubSecrets,
+  scrubSecretsDeep,
+  terminalText,
+} from "./http/untrusted-text";
 export { fleetNodeRunDurations, latestNodeRunDurations } from "./latest-node-runs";
 export {
   boundResult,

@@ -6,6 +6,7 @@ import { JobFailedError } from "../jobs/job-failed-error";
 import { jobOperations, type ResourceOperations } from "../jobs/job-operations";
 import { SECRET_PARAMS_KEY, SENSITIVE_PARAMS_KEY } from "../jobs/output-keys";
 import { planJob } from "../jobs/plan-job";
+import { safeOperations } from "../jobs/safe-operations";
 import { scheduledDeploy } from "../jobs/scheduled-deploy";
 import { scheduledJobOperations } from "../jobs/scheduled-job-operations";
 import { scheduledPlan } from "../jobs/scheduled-plan";
@@ -75,7 +76,7 @@ function rewrapFailure(error: unknown, secretKeys: Set<string>): never {
  * `pulumi import`: the resource is adopted, with the inputs a program would declare for it.
  */
 export function pluginProvider(host: PluginHost, version: string, schema: string): provider.Provider {
-  const operations: Record<string, ResourceOperations> = {
+  const unsafe: Record<string, ResourceOperations> = {
     [typeToken("EnvironmentDeploy")]: jobOperations(deployJob, host),
     [typeToken("TaskRun")]: jobOperations(taskJob, host),
     [typeToken("PlanRun")]: jobOperations(planJob, host),
@@ -84,6 +85,9 @@ export function pluginProvider(host: PluginHost, version: string, schema: string
     [typeToken("ScheduledTask")]: scheduledJobOperations(scheduledTask, host),
     [typeToken("ScheduledPlan")]: scheduledJobOperations(scheduledPlan, host),
   };
+  const operations = Object.fromEntries(
+    Object.entries(unsafe).map(([type, ops]) => [type, safeOperations(ops)]),
+  );
   const of = (urn: string): ResourceOperations => {
     const found = operations[typeOf(urn)];
     if (!found)

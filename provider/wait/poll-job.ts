@@ -109,6 +109,11 @@ export interface PollOutcome {
   fail(reason: "aborted" | "request-failed", cause: unknown): never;
 }
 
+/**
+ * How long a wait's poll keeps trying while PE does not answer (refused, 5xx, no answer): a PE restart takes a
+ * few minutes. Past it the wait fails, the job recorded, and the next `up` waits for it again.
+ */
+export const UNREACHABLE_BUDGET_MS = 5 * 60_000;
 /** Time a stop sent because the wait was aborted may take: the caller is being cancelled. */
 const STOP_ON_ABORT_MS = 1_000;
 /** Polls without events after the events endpoint failed, doubling per failure in a row, up to this. */
@@ -142,6 +147,14 @@ export async function pollJob(
   let estimate: DurationEstimate | undefined =
     options.expectedDurationMs === undefined ? undefined : callerEstimate(options.expectedDurationMs);
   const call = { signal: options.signal, counter: { requests: 0 } };
+  // the job's record is what the wait cannot do without: its polls outlast a PE restart (not the deadline)
+  const recordCall = () => ({
+    ...call,
+    budgetMs:
+      deadline === undefined
+        ? UNREACHABLE_BUDGET_MS
+        : Math.max(1_000, Math.min(UNREACHABLE_BUDGET_MS, deadline - clock.now())),
+  });
   let state: string | undefined;
   const fail = (reason: "aborted" | "request-failed", cause: unknown): never => {
     if (cause instanceof JobWaitError) throw cause;
@@ -216,7 +229,7 @@ export async function pollJob(
         return undefined;
       });
       state = found?.state ?? (p.sketched ? NEW_JOB_STATE : undefined);
-      if (state === undefined) state = await guarded(() => p.fetchRecord(call));
+      if (state === undefined) state = await guarded(() => p.fetchRecord(recordCall()));
       if (found) estimate = historyEstimate(found.similar());
       // a job like no other earlier one: what its nodes took last time (a failed look-up costs nothing)
       if (estimate === undefined && p.fetchNodeRuns) {
@@ -226,7 +239,7 @@ export async function pollJob(
         });
       }
     } else {
-      state = p.sketched ? NEW_JOB_STATE : await guarded(() => p.fetchRecord(call));
+      state = p.sketched ? NEW_JOB_STATE : await guarded(() => p.fetchRecord(recordCall()));
     }
     // a sketched job's record was as good as read when it was created
     let recordAt = p.sketched ? start : clock.now();
@@ -365,7 +378,7 @@ export async function pollJob(
       }
       if (wantRecord || recordOnly || pollAfter(polledAt) - recordAt > policy.maxMs) {
         const lagging = wantRecord;
-        state = await guarded(() => p.fetchRecord(call));
+        state = await guarded(() => p.fetchRecord(recordCall()));
         recordAt = clock.now();
         wantRecord = wantRecord && !p.isTerminal(state);
         recheckMs = lagging && wantRecord ? Math.min(policy.maxMs, recheckMs * 2) : policy.minMs;

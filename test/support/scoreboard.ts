@@ -29,6 +29,10 @@ export interface ScoreboardRow {
   duplicates: number;
   /** Times a token used by the scenario appeared in exported state or in the output of its commands. */
   secretsFound: number;
+  /** A hostile server's case: the peak RSS of the process that read the answer, in MB. */
+  peakRssMb?: number;
+  /** A hostile server's case: how long the operation took to fail, in seconds. */
+  timeToFailS?: number;
 }
 
 const rows: ScoreboardRow[] = [];
@@ -46,13 +50,24 @@ export function scoreboardRows(): ScoreboardRow[] {
 /** The table as plain text with aligned columns, or "" when nothing was recorded. */
 export function formatScoreboard(list: readonly ScoreboardRow[] = rows): string {
   if (list.length === 0) return "";
-  const header = ["scenario", "outcome", "jobs started", "duplicates", "secrets found"];
+  const header = [
+    "scenario",
+    "outcome",
+    "jobs started",
+    "duplicates",
+    "secrets found",
+    "peak RSS MB",
+    "fails in s",
+  ];
+  const figure = (n: number | undefined) => (n === undefined ? "" : String(n));
   const body = list.map((r) => [
     r.scenario,
     r.outcome,
     String(r.jobsStarted),
     String(r.duplicates),
     String(r.secretsFound),
+    figure(r.peakRssMb),
+    figure(r.timeToFailS),
   ]);
   const total = [
     `total (${list.length} scenarios)`,
@@ -60,6 +75,8 @@ export function formatScoreboard(list: readonly ScoreboardRow[] = rows): string 
     String(list.reduce((n, r) => n + r.jobsStarted, 0)),
     String(list.reduce((n, r) => n + r.duplicates, 0)),
     String(list.reduce((n, r) => n + r.secretsFound, 0)),
+    "",
+    "",
   ];
   const all = [header, ...body, total];
   const widths = header.map((_, i) => Math.max(...all.map((cells) => cells[i].length)));

@@ -4,12 +4,18 @@ import type { Response } from "got";
 import type { z } from "zod";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./calculate-retry-delay";
 import { type HintContext, hintFor, isTlsTrustError } from "./error-hints";
-import { OrchestratorError, RequestValidationError, ResponseShapeError } from "./errors";
+import {
+  OrchestratorError,
+  RequestValidationError,
+  ResponseShapeError,
+  ResponseTooLargeError,
+} from "./errors";
 import { formatIssues } from "./format-issues";
 import { parseRetryAfter } from "./parse-retry-after";
 import { type ConnectionSettings, describeConnectionSettings } from "../settings/resolve-connection-settings";
 import { retry } from "./retry";
 import { errorBodySchema } from "../schemas";
+import { cutText, scrubSecrets, scrubSecretsDeep } from "./untrusted-text";
 
 export interface Logger {
   debug?(message: string): void;
@@ -33,6 +39,11 @@ export interface CallOptions {
   lookup?: boolean;
   /** `false`: one attempt, no retry (optional reads whose failure the caller survives, e.g. a wait's events) */
   retry?: false;
+  /**
+   * the request's whole time, its attempts and the delays between them (default the policy's 60 s): a wait's
+   * polls take longer, to outlast a PE restart
+   */
+  budgetMs?: number;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -55,6 +66,13 @@ export interface RequestSpec<S extends z.ZodType> {
   timeoutMs?: number;
 }
 
+/** How long a client remembers a PE that accepted a request and did not answer it in time. */
+const STALL_MEMORY_MS = 60_000;
+/** A page may be longer than its `limit` (old PE ignores it on some endpoints), but not longer than this a item. */
+const PAGE_ITEM_BYTES = 64 * 1024;
+/** ... and any page may take this much. */
+const PAGE_FLOOR_BYTES = 8 * 1024 * 1024;
+
 /** Failures that prove the request never reached the server: safe to retry even for commands. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 /** got, loaded at the first request: a plugin start that only checks and diffs (a no-change preview) never needs it. */
@@ -62,6 +80,7 @@ let gotModule: typeof import("got") | undefined;
 const loadGot = () => (gotModule ??= require("got") as typeof import("got")).default;
 
 const warnedLoggers = new WeakSet<Logger>();
+const warnedTokenFiles = new Set<string>();
 const retryAfter = new WeakMap<Error, number>();
 const retryableShape = new WeakSet<Error>();
 
@@ -79,6 +98,9 @@ export class ApiClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly logger?: Logger;
+  private readonly maxResponseBytes: number;
+  /** when an attempt last got no answer in time: for a while, lookups are skipped and retries kept short */
+  private stalledAt?: number;
 
   constructor(
     readonly settings: ConnectionSettings,
@@ -89,6 +111,7 @@ export class ApiClient {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? "pulumi-pe-orchestrator";
     this.logger = options.logger;
+    this.maxResponseBytes = settings.maxResponseBytes ?? 64 * 1024 * 1024;
     // keep-alive: a wait polls the same host many times; skipping TLS handshakes keeps polls cheap
     this.agents = {
       http: new http.Agent({ keepAlive: true }),
@@ -131,13 +154,29 @@ export class ApiClient {
     options: CallOptions = {},
   ): Promise<z.output<S>> {
     const { signal } = options;
-    if (options.retry === false) return this.attempt(spec, 1, options);
-    return retry((attempt) => this.attempt(spec, attempt, options), {
-      policy:
-        spec.lookup || options.lookup ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 5_000 } : this.policy,
+    const lookup = spec.lookup || options.lookup;
+    const stalled = this.stalledAt !== undefined && Date.now() - this.stalledAt < STALL_MEMORY_MS;
+    // a PE that just left a request unanswered: what preview merely shows is not worth another wait
+    if (lookup && stalled) throw this.stalledError(spec);
+    const perAttempt = spec.timeoutMs ?? (lookup ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs);
+    const policy: RetryPolicy = lookup
+      ? { ...this.policy, maxAttempts: 2, maxElapsedMs: 10_000 }
+      : options.budgetMs !== undefined
+        ? { ...this.policy, maxAttempts: Number.MAX_SAFE_INTEGER, maxElapsedMs: options.budgetMs }
+        : stalled
+          ? // one attempt's time in all: a PE that stalls before a job exists fails `up` within a minute
+            { ...this.policy, maxElapsedMs: Math.min(this.policy.maxElapsedMs, perAttempt) }
+          : this.policy;
+    // the budget counts the attempts themselves: each gets what is left of it (the first one at least its own)
+    const deadline = Date.now() + Math.max(policy.maxElapsedMs, perAttempt);
+    const timeoutOf = () => Math.max(1, Math.min(perAttempt, deadline - Date.now()));
+    if (options.retry === false) return this.attempt(spec, 1, options, perAttempt);
+    return retry((attempt) => this.attempt(spec, attempt, options, timeoutOf()), {
+      policy,
       signal,
       shouldRetry: (error) => {
         if (!(error instanceof OrchestratorError)) return { retry: false };
+        if (error instanceof ResponseTooLargeError) return { retry: false };
         if (error.code && NOT_SENT_CODES.has(error.code)) return { retry: true };
         if (!spec.idempotent) return { retry: false };
         if (error instanceof ResponseShapeError) return { retry: retryableShape.has(error) };
@@ -156,16 +195,28 @@ export class ApiClient {
     });
   }
 
+  private stalledError(spec: RequestSpec<z.ZodType>): OrchestratorError {
+    const seconds = Math.round((Date.now() - (this.stalledAt ?? Date.now())) / 1000);
+    return new OrchestratorError({
+      method: spec.method,
+      path: spec.path,
+      code: "ETIMEDOUT",
+      msg: `not sent: ${this.settings.service.value.baseUrl} left a request unanswered ${seconds} s ago`,
+    });
+  }
+
   private async attempt<S extends z.ZodType>(
     spec: RequestSpec<S>,
     attempt: number,
     options: CallOptions,
+    timeoutMs: number,
   ): Promise<z.output<S>> {
     const tokenSource = this.settings.token;
     let reloaded = false;
     for (;;) {
       const token = await tokenSource.get();
-      const response = await this.send(spec, token, attempt, options);
+      this.warnAboutTokenFile();
+      const response = await this.send(spec, token, attempt, options, timeoutMs);
       if (response.statusCode === 401 && !reloaded) {
         // tokens expire after an hour by default; puppet-access login may have written a new one
         reloaded = true;
@@ -204,6 +255,7 @@ export class ApiClient {
     token: string,
     attempt: number,
     options: CallOptions,
+    timeoutMs: number,
   ): Promise<Response<string>> {
     const url = new URL((spec.base ?? this.apiUrl) + spec.path);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
@@ -211,8 +263,10 @@ export class ApiClient {
     }
     this.requestCount++;
     if (options.counter) options.counter.requests++;
+    const cap = this.capOf(spec);
+    let tooLarge: number | undefined;
     try {
-      return await loadGot()(url, {
+      const pending = loadGot()(url, {
         method: spec.method,
         headers: { "X-Authentication": token, "user-agent": this.userAgent, accept: "application/json" },
         ...(spec.body !== undefined ? { json: spec.body } : {}),
@@ -221,21 +275,44 @@ export class ApiClient {
           certificateAuthority: this.settings.cacert?.value,
           rejectUnauthorized: !this.settings.insecure,
         },
-        timeout: {
-          request:
-            spec.timeoutMs ??
-            (spec.lookup || options.lookup ? Math.min(this.timeoutMs, 10_000) : this.timeoutMs),
-        },
+        // the whole attempt, headers and body: a server that drips a byte a second gets no longer
+        timeout: { request: timeoutMs },
         retry: { limit: 0 }, // our own retry layer decides (commands must not be re-sent blindly)
         throwHttpErrors: false,
         followRedirect: false, // a redirect would carry the token to another host
+        // no compressed answers: the cap counts the bytes that are held, and a small gzip can inflate to GBs
+        decompress: false,
         responseType: "text",
         signal: options.signal,
       });
+      // the cap is enforced while reading: an answer over it is dropped at once, not read whole first (the first
+      // progress comes before the body, with the declared length as its total)
+      pending.on("downloadProgress", (progress: { transferred: number; total?: number }) => {
+        const size = Math.max(progress.transferred, progress.total ?? 0);
+        if (size > cap && tooLarge === undefined) {
+          tooLarge = size;
+          pending.cancel();
+        }
+      });
+      return await pending;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
+      if (tooLarge !== undefined) {
+        const limit = cap < this.maxResponseBytes ? Number(spec.query?.limit) : undefined;
+        throw new ResponseTooLargeError({
+          method: spec.method,
+          path: spec.path,
+          attempts: attempt,
+          cap,
+          limit,
+        });
+      }
       const code = (error as { code?: string }).code;
-      const message = scrub((error as Error).message ?? String(error), token);
+      if (code === "ETIMEDOUT") this.stalledAt = Date.now();
+      const message =
+        code === "ETIMEDOUT"
+          ? `no complete answer within ${Math.round(timeoutMs / 100) / 10} s`
+          : scrubSecrets(cutText((error as Error).message ?? String(error), 500));
       // a fresh error: got's own carries request options and headers (the token)
       const init = {
         method: spec.method,
@@ -250,31 +327,51 @@ export class ApiClient {
     }
   }
 
+  /** The most bytes this request's answer may hold: the cap, and for a page less (see PAGE_ITEM_BYTES). */
+  private capOf(spec: RequestSpec<z.ZodType>): number {
+    const limit = Number(spec.query?.limit);
+    if (!Number.isFinite(limit) || limit <= 0) return this.maxResponseBytes;
+    return Math.min(this.maxResponseBytes, Math.max(PAGE_FLOOR_BYTES, limit * PAGE_ITEM_BYTES));
+  }
+
+  /** A token file others may read: said once per file and process (as the insecure warning). */
+  private warnAboutTokenFile(): void {
+    const warning = this.settings.token.warning?.();
+    const file = this.settings.token.file;
+    if (!warning || !file || warnedTokenFiles.has(file) || !this.logger) return;
+    warnedTokenFiles.add(file);
+    this.logger.warn(warning);
+  }
+
   private errorFromResponse(
     spec: RequestSpec<z.ZodType>,
     response: Response<string>,
     attempt: number,
     token: string,
   ): OrchestratorError {
+    // scrubbed before anything is cut: a cut through the token would leave part of it
+    const snippet = () => cutText(scrubSecrets(scrub(response.body, token)), 200) || undefined;
     let body: { kind?: string; msg?: string; details?: Record<string, unknown> | null } = {};
     try {
       const parsed = errorBodySchema.safeParse(JSON.parse(response.body));
-      if (parsed.success) body = parsed.data;
-      else body = { msg: scrub(response.body.slice(0, 200), token) };
+      body = parsed.success ? parsed.data : { msg: snippet() };
     } catch {
-      body = { msg: scrub(response.body.slice(0, 200), token) || undefined };
+      body = { msg: snippet() };
     }
+    const clean = (text: string | undefined) =>
+      text === undefined ? undefined : cutText(scrubSecrets(scrub(text, token)), 2_000);
     const status = response.statusCode;
-    const details = body.details ?? undefined;
+    const details = scrubSecretsDeep(body.details ?? undefined);
+    const kind = clean(body.kind);
     const error = new OrchestratorError({
       method: spec.method,
       path: spec.path,
       status,
-      kind: body.kind,
-      msg: body.msg === undefined ? undefined : scrub(body.msg, token),
+      kind,
+      msg: clean(body.msg),
       details,
       attempts: attempt,
-      hint: hintFor(this.hintContext(spec, { status, kind: body.kind, details })),
+      hint: hintFor(this.hintContext(spec, { status, kind, details })),
     });
     const after = parseRetryAfter(response.headers["retry-after"], Date.now());
     if (after !== undefined) retryAfter.set(error, after);

@@ -68,6 +68,26 @@ export class ResponseShapeError extends OrchestratorError {
   }
 }
 
+/** An answer larger than the cap: dropped while it was read, never parsed. */
+export class ResponseTooLargeError extends OrchestratorError {
+  override name = "ResponseTooLargeError";
+  /** bytes */
+  readonly cap: number;
+
+  constructor(
+    init: Pick<OrchestratorErrorInit, "method" | "path" | "attempts"> & { cap: number; limit?: number },
+  ) {
+    const mb = Math.round((init.cap / (1024 * 1024)) * 10) / 10;
+    const why =
+      init.limit !== undefined
+        ? `the answer to a page of at most ${init.limit} items is larger than ${mb} MB: the server sent far more than asked`
+        : `the answer is larger than ${mb} MB, the most this provider reads (PE's answers are far smaller: a ` +
+          "proxy or a misbehaving server may be in the way; if this PE really sends more, raise PE_MAX_RESPONSE_MB)";
+    super({ ...init, code: "ERESPONSETOOLARGE" }, `${init.method} ${init.path} failed: ${why}`);
+    this.cap = init.cap;
+  }
+}
+
 /** A connection setting is missing or invalid; `setting` names what the user should fix. */
 export class ConnectionSettingsError extends Error {
   override name = "ConnectionSettingsError";

@@ -66,6 +66,26 @@ export interface ConnectionSettings {
   classifier: ResolvedSetting<string>;
   /** which PE service these settings reach (default the orchestrator) */
   api?: "orchestrator" | "code-manager";
+  /** the largest answer read from PE, in bytes (`PE_MAX_RESPONSE_MB`, default 64 MiB) */
+  maxResponseBytes?: number;
+}
+
+/** Far above any answer PE gives this provider (its pages are bounded); `PE_MAX_RESPONSE_MB` raises it. */
+export const DEFAULT_MAX_RESPONSE_MB = 64;
+const MAX_RESPONSE_ENV = "PE_MAX_RESPONSE_MB";
+
+/** The answer size cap from the environment, checked (a typo must not lift the cap). */
+function maxResponseBytes(env: Record<string, string | undefined>): number {
+  const raw = env[MAX_RESPONSE_ENV];
+  if (raw === undefined || raw.trim() === "") return DEFAULT_MAX_RESPONSE_MB * 1024 * 1024;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb < 1) {
+    throw new ConnectionSettingsError(
+      `${MAX_RESPONSE_ENV} must be a number of megabytes of at least 1 (got ${JSON.stringify(raw)})`,
+      MAX_RESPONSE_ENV,
+    );
+  }
+  return Math.round(mb * 1024 * 1024);
 }
 
 const ENV = {
@@ -105,7 +125,10 @@ export function resolveConnectionSettings(options: ResolveConnectionOptions = {}
       "pe:serviceUrl",
     );
   }
-  return resolveRest(levels, home, first, checkedUrl(url, normalizeServiceUrl), "orchestrator");
+  return {
+    ...resolveRest(levels, home, first, checkedUrl(url, normalizeServiceUrl), "orchestrator"),
+    maxResponseBytes: maxResponseBytes(options.env ?? process.env),
+  };
 }
 
 /**
@@ -133,7 +156,10 @@ export function resolveCodeManagerSettings(options: ResolveConnectionOptions = {
     at.port = CODE_MANAGER_PORT;
     url = { value: at.origin, from: `${orchestrator.from} (its host on port ${CODE_MANAGER_PORT})` };
   }
-  return resolveRest(levels, home, first, checkedUrl(url, normalizeCodeManagerUrl), "code-manager");
+  return {
+    ...resolveRest(levels, home, first, checkedUrl(url, normalizeCodeManagerUrl), "code-manager"),
+    maxResponseBytes: maxResponseBytes(options.env ?? process.env),
+  };
 }
 
 type First = <K extends keyof ConnectionInput>(
