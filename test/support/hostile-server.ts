@@ -138,7 +138,12 @@ function act(attack: Attack, x: Exchange): void {
     case "oversized-page":
       return forward(x.req, x.body, res, x.upstream, x.ca, (answer) => {
         const page = answer as { items?: unknown[] };
-        const item = page.items?.[0] ?? { name: "1", state: "finished" };
+        const item = page.items?.[0] ?? {
+          id: "https://pe.example.com:8143/orchestrator/v1/jobs/1",
+          name: "1",
+          state: "finished",
+          description: "a job like any other, listed many more times than the limit asked for",
+        };
         return { ...page, items: Array.from({ length: attack.items }, () => item) };
       });
     case "redirect":
