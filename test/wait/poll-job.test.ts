@@ -6,6 +6,7 @@ import {
   type Poller,
   pollJob,
   type PollOptions,
+  UNREACHABLE_BUDGET_MS,
   type WaitProgress,
 } from "../../provider/wait/poll-job";
 import type { SimilarRuns } from "../../provider/wait/similar-job-durations";
@@ -254,5 +255,25 @@ describe("pollJob", () => {
       reason: "request-failed",
       lastState: "running",
     });
+  });
+
+  it("gives each record read the wait's unreachable budget (5 min), or what is left before the deadline", async () => {
+    for (const timeoutMs of [undefined, 60_000]) {
+      const clock = fakeClock();
+      const { poller } = fakePoller(clock, { stateAt: (t) => (t >= 3000 ? "finished" : "running") });
+      const budgets: Array<number | undefined> = [];
+      const fetchRecord = async (call: Parameters<Poller["fetchRecord"]>[0]) => {
+        budgets.push(call.budgetMs);
+        return poller.fetchRecord(call);
+      };
+      await pollJob("job", "7", URL, { ...noHistory, clock, timeoutMs }, { ...poller, fetchRecord });
+      assert.ok(budgets.length >= 2);
+      if (timeoutMs === undefined) assert.ok(budgets.every((b) => b === UNREACHABLE_BUDGET_MS));
+      else
+        assert.ok(
+          budgets.every((b) => b !== undefined && b <= timeoutMs && b > 50_000),
+          `${budgets}`,
+        );
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { Emulator } from "../../../emulator";
+import { type Emulator, newToken } from "../../../emulator";
 import { call, quietEmulator } from "../helpers";
 
 describe("emulator authentication and permissions", () => {
@@ -8,6 +8,17 @@ describe("emulator authentication and permissions", () => {
     emu = await quietEmulator({ timeScale: 1000 });
   });
   after(() => emu.stop());
+
+  it("generates admin tokens that never begin with '-' or '_' (a shell flag to pulumi config set)", () => {
+    // base64url begins with one of them once in 32 draws: 2,000 draws would meet ~60
+    const tokens = Array.from({ length: 2_000 }, newToken);
+    assert.deepEqual(
+      tokens.filter((t) => !/^[A-Za-z0-9]/.test(t)),
+      [],
+    );
+    assert.ok(tokens.every((t) => t.length === 32));
+    assert.match(emu.adminToken, /^[A-Za-z0-9][A-Za-z0-9_-]{31}$/);
+  });
 
   it("no token → 401 user-unauthenticated without details", async () => {
     const r = await call(emu, "GET", "/jobs", { token: null });

@@ -137,4 +137,52 @@ describe("retries under faults (emulator fault knobs)", () => {
     });
     assert.equal(refused.requestCount, 3);
   });
+
+  it("a wait's budget outlasts a restart longer than a request's own: a poll keeps trying until PE is back", async () => {
+    const stateDir = emu.stateDir;
+    const port = Number(new URL(emu.url).port);
+    const quick = clientFor(emu, {}, { retry: { baseDelayMs: 20, maxDelayMs: 200, maxElapsedMs: 1_000 } });
+    try {
+      await emu.stop();
+      const down = Date.now();
+      // a request's own budget (1 s here) gives up while PE is down...
+      await assert.rejects(quick.getJob(jobName), (e: OrchestratorError) => e.code === "ECONNREFUSED");
+      // ...one with a wait's budget keeps trying, and gets the answer once PE is back 3 s later
+      const polled = quick.getJob(jobName, { budgetMs: 20_000 });
+      setTimeout(() => {
+        void startTestEmulator({ timeScale: 100, stateDir, port }).then((again) => (emu = again));
+      }, 3_000);
+      assert.equal((await polled).name, jobName);
+      assert.ok(Date.now() - down >= 3_000);
+    } finally {
+      quick.close();
+    }
+  });
+
+  it("a request's attempts count against its budget: a silent server fails it within the budget", async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const settings = resolveConnectionSettings({
+      config: { serviceUrl: `https://127.0.0.1:${port}`, token: "silent-test-token", cacert: emu.caPem },
+      env: {},
+      homeDir: "/nonexistent",
+      systemConfigFile: "/nonexistent",
+    });
+    const waiting = new Client(settings, {
+      requestTimeoutMs: 1_000,
+      retry: { baseDelayMs: 5, maxElapsedMs: 2_500 },
+    });
+    try {
+      const started = Date.now();
+      await assert.rejects(waiting.getJob("1"), /no complete answer within [\d.]+ s \(after [23] attempts\)/);
+      const took = Date.now() - started;
+      // the old policy checked only that the next delay fit: 12 attempts of 1 s each
+      assert.ok(took >= 2_400 && took < 3_500, `took ${took} ms`);
+      assert.ok(waiting.requestCount <= 4, `${waiting.requestCount} attempts`);
+    } finally {
+      waiting.close();
+      silent.close();
+    }
+  });
 });
