@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // pulumi-resource-pe: the resources as a Pulumi provider plugin, for every Pulumi language. The engine starts it
 // (`pulumi-resource-pe [flags] <engine address>`) and talks to it over gRPC; started by hand it says so and exits.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { main } from "@pulumi/pulumi/provider";
 import { useEngineAddress } from "../engine/engine-log";
 import { lazyProvider } from "./lazy-provider";
@@ -27,15 +25,6 @@ function engineAddress(args: string[]): string | undefined {
   return positional[0];
 }
 
-function packageVersion(): string {
-  for (const dir of [path.join(__dirname, "..", ".."), path.join(__dirname, "..", "..", "..")]) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file))
-      return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
-  }
-  return "0.0.0";
-}
-
 async function run(): Promise<void> {
   const args = process.argv.slice(2);
   // the bundle's build: load every module the calls need, then stop (bundle-launcher.ts caches their code)
@@ -52,7 +41,8 @@ async function run(): Promise<void> {
   const host = new PluginHost(address);
   hookSdkServer(PACKAGE, (settings) => host.configure(settings));
   const schema = JSON.stringify(schemaSpec);
-  const version = packageVersion();
+  // the schema's version is package.json's (scripts/gen-schema.ts), carried in the bundle: nothing read from disk
+  const version = schemaSpec.version;
   // the operations (./plugin-provider and the core under it) load at the first call: a start for the schema alone
   // never needs them
   const operations = async () => {

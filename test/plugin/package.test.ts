@@ -171,6 +171,7 @@ describe("plugin package: npm run plugin, pulumi plugin install --file, a YAML p
     const output = preview.stdout + preview.stderr;
     assert.equal(preview.code, 0, output.slice(-8000));
     assert.doesNotMatch(output, /from \$PATH/);
+    assert.doesNotMatch(output, /is expected to have version/, "the installed plugin reports its version");
     assert.match(
       output,
       new RegExp(`GetPluginPath\\(resource, pe, [^)]*\\): found in cache at ${installed}\\b`),
@@ -185,6 +186,7 @@ describe("plugin package: npm run plugin, pulumi plugin install --file, a YAML p
     const output = up.stdout + up.stderr;
     assert.equal(up.code, 0, output);
     assert.doesNotMatch(output, /from \$PATH/);
+    assert.doesNotMatch(output, /is expected to have version/, "the installed plugin reports its version");
     assert.deepEqual(commandRequests(emu), ["/orchestrator/v1/command/plan_run"]);
     const outputs = await stack.outputs();
     assert.equal(outputs.planState, "success");
