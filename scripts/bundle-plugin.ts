@@ -9,20 +9,25 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 
-export function bundlePlugin(distDir: string, outDir: string): void {
-  const plugin = path.join(distDir, "provider", "plugin");
-  fs.mkdirSync(outDir, { recursive: true });
-  const bundle = path.join(outDir, "plugin.js");
+/** The compiled plugin and everything it loads as one file (`target`: the Node.js it will run on). */
+export function bundleOnly(distDir: string, bundle: string, target = "node20"): void {
   buildSync({
-    entryPoints: [path.join(plugin, "main.js")],
+    entryPoints: [path.join(distDir, "provider", "plugin", "main.js")],
     outfile: bundle,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target,
     minify: true,
     legalComments: "eof",
     logLevel: "warning",
   });
+}
+
+export function bundlePlugin(distDir: string, outDir: string): void {
+  const plugin = path.join(distDir, "provider", "plugin");
+  fs.mkdirSync(outDir, { recursive: true });
+  const bundle = path.join(outDir, "plugin.js");
+  bundleOnly(distDir, bundle);
   const launcher = path.join(outDir, "pulumi-resource-pe.js");
   fs.copyFileSync(path.join(plugin, "bundle-launcher.js"), launcher);
   fs.rmSync(`${bundle}.cache`, { force: true });

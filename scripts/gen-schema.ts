@@ -20,8 +20,15 @@ import { connectionInputSchema } from "../provider/pe";
 import { PACKAGE, SCHEMA_FILE, typeToken } from "../provider/plugin/package";
 
 const root = path.join(__dirname, "..");
-const version = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string })
-  .version;
+const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  version: string;
+  homepage: string;
+  repository: { url: string };
+};
+const version = packageJson.version;
+/** The project's public home (package.json's `repository`): its GitHub releases hold the plugin's tarballs. */
+const repository = packageJson.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
+const githubPath = new URL(repository).pathname.replace(/^\//, ""); // owner/name
 
 type Spec = Record<string, unknown>;
 const ANY: Spec = { $ref: "pulumi.json#/Any" };
@@ -261,7 +268,11 @@ const schema = {
     "Puppet Enterprise orchestrator and Code Manager as Pulumi resources: deploy code, run Puppet, tasks and plans, and wait for them.",
   keywords: ["pulumi", "puppet", "puppet-enterprise", "orchestrator", "category/utility", "kind/native"],
   license: "Apache-2.0",
+  homepage: packageJson.homepage,
+  repository,
   publisher: "pulumi-pe-orchestrator",
+  // the engine installs the plugin from the project's GitHub releases by itself (a mirror: PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES)
+  pluginDownloadURL: `github://api.github.com/${githubPath}`,
   config: { variables: connectionProperties },
   provider: {
     description:
@@ -283,7 +294,7 @@ const schema = {
       respectSchemaVersion: true,
     },
     go: {
-      importBasePath: "github.com/pulumi-pe-orchestrator/pulumi-pe/sdk/go/pe",
+      importBasePath: `${repository.replace(/^https:\/\//, "")}/sdk/go/pe`,
       generateResourceContainerTypes: false,
       respectSchemaVersion: true,
     },

@@ -25,6 +25,10 @@ setup(name='pulumi_pe',
       long_description=readme(),
       long_description_content_type='text/markdown',
       keywords='pulumi puppet puppet-enterprise orchestrator category/utility kind/native',
+      url='https://github.com/pulumi-pe-orchestrator/pulumi-pe#readme',
+      project_urls={
+          'Repository': 'https://github.com/pulumi-pe-orchestrator/pulumi-pe'
+      },
       license='Apache-2.0',
       packages=find_packages(),
       package_data={
