@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-system-deps.sh
 echo "== lint and format (eslint + prettier)"
 npx eslint --max-warnings 0 .
 echo "== type check (tsc --noEmit)"

@@ -12,7 +12,8 @@ import schemaSpec from "./schema.json";
 
 const USAGE = `pulumi-resource-${PACKAGE}: the Pulumi provider plugin for Puppet Enterprise (resources pe:index:CodeDeploy,
 EnvironmentDeploy, TaskRun, PlanRun, ScheduledDeploy, ScheduledTask, ScheduledPlan). The Pulumi engine starts it during pulumi preview/up; it is not run by hand.
-Install it with: pulumi plugin install resource ${PACKAGE} <version> --file pulumi-resource-${PACKAGE}-v<version>-linux-amd64.tar.gz
+The engine installs it by itself for a program that uses the pe SDK of its language (pip install pulumi_pe, ...);
+by hand: pulumi plugin install resource ${PACKAGE} <version> --file pulumi-resource-${PACKAGE}-v<version>-<os>-<arch>.tar.gz
 `;
 
 /** The engine's address among the arguments: the last one that is not a flag (the SDK's own parsing). */
