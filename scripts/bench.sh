@@ -27,6 +27,12 @@ run bench/lateness.ts
 run bench/new-resources-lateness.ts
 run bench/stack.ts
 run bench/plugin-stack.ts
+run bench/sea-startup.ts
+# 5p again with the release's self-contained plugin installed instead of the launcher
+sea_tarball="$(npm run --silent release -- --platforms linux-amd64 | tail -1)/pulumi-resource-pe-v$(node -p 'require("./package.json").version')-linux-amd64.tar.gz"
+echo "######## bench/plugin-stack.ts (preview, the self-contained plugin)"
+BENCH_PLUGIN_PARTS=preview BENCH_PE_TARBALL="$sea_tarball" npx --no-install ts-node --transpile-only bench/plugin-stack.ts 2>&1 |
+  sed 's/^SUMMARY \(.*\)/SUMMARY [self-contained plugin] \1/' | tee -a "$log"
 run bench/emulator-throughput.ts
 run bench/scheduled-refresh.ts
 # emulator-throughput.ts prints no summary line of its own: make one from its figures

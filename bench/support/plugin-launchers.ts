@@ -56,6 +56,16 @@ require("node:fs").appendFileSync(process.env.BENCH_PLUGIN_STARTS, require("node
 
 const benchDir = path.join(repoRoot, ".pulumi-test", "bench-plugins");
 
+/** The no-op plugin's launcher (`node noop-plugin.js`), written into the bench's folder. */
+export function noopLauncher(): string {
+  const noopStage = path.join(benchDir, "noop-stage");
+  fs.mkdirSync(noopStage, { recursive: true });
+  writeIfChanged(path.join(noopStage, "noop-plugin.js"), noopPlugin, 0o644);
+  const launcher = path.join(noopStage, "pulumi-resource-noop");
+  writeIfChanged(launcher, `#!/bin/sh\nexec node "$(dirname "$0")/noop-plugin.js" "$@"\n`, 0o755);
+  return launcher;
+}
+
 function writeIfChanged(file: string, text: string, mode: number): void {
   if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) return;
   fs.writeFileSync(`${file}.tmp`, text, { mode });
@@ -96,22 +106,18 @@ export function benchPluginBinDir(): string {
  * noop from a tarball of its launcher and script. `pulumi` is the CLI to install with.
  */
 export function installBenchPlugins(pulumi: string, env: NodeJS.ProcessEnv): void {
-  const tarball = execFileSync("npm", ["run", "--silent", "plugin"], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
+  // BENCH_PE_TARBALL: another build of pe, e.g. the release's self-contained one (dist/release/...-linux-amd64)
+  const tarball =
+    process.env.BENCH_PE_TARBALL ??
+    execFileSync("npm", ["run", "--silent", "plugin"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
   const version = (
     JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }
   ).version;
-  const noopStage = path.join(benchDir, "noop-stage");
-  fs.mkdirSync(noopStage, { recursive: true });
-  writeIfChanged(path.join(noopStage, "noop-plugin.js"), noopPlugin, 0o644);
-  writeIfChanged(
-    path.join(noopStage, "pulumi-resource-noop"),
-    `#!/bin/sh\nexec node "$(dirname "$0")/noop-plugin.js" "$@"\n`,
-    0o755,
-  );
+  const noopStage = path.dirname(noopLauncher());
   const noopTarball = path.join(benchDir, `pulumi-resource-noop-v${NOOP_VERSION}-linux-amd64.tar.gz`);
   execFileSync("tar", ["-C", noopStage, "-czf", noopTarball, "pulumi-resource-noop", "noop-plugin.js"]);
   for (const [name, v, file] of [
