@@ -40,7 +40,17 @@ export function rcodesign(): string {
   );
   execFileSync(
     "cargo",
-    ["install", "apple-codesign", "--version", RCODESIGN_VERSION, "--locked", "--root", root],
+    // no notarization (its AWS and App Store Connect clients): an ad-hoc signature is all the release makes
+    [
+      "install",
+      "apple-codesign",
+      "--version",
+      RCODESIGN_VERSION,
+      "--locked",
+      "--no-default-features",
+      "--root",
+      root,
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   return binary;
