@@ -1,5 +1,5 @@
 // One request of the provider's client against a hostile server, in a process of its own so that its peak RSS is
-// its own: `node -r ts-node/register/transpile-only test/support/hostile-probe.ts '<json>'` prints one JSON line
+// its own (bundled first, as the plugin is: test/pe/http/hostile-server.test.ts): `node probe.js '<json>'` prints one JSON line
 // `{ error, name, ms, peakRssMb }`. The client is built as the provider builds it (default timeouts and retries).
 import { OrchestratorClient, resolveConnectionSettings } from "../../provider/pe";
 
@@ -49,4 +49,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-if (require.main === module) void main();
+void main();

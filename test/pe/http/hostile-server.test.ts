@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { buildSync } from "esbuild";
 import fc from "fast-check";
 import type { Emulator } from "../../../emulator";
 import { OrchestratorError, type OrchestratorClient, ResponseTooLargeError } from "../../../provider/pe";
@@ -232,12 +233,28 @@ describe("a hostile PE: the client's bounds", function () {
   });
 });
 
+let probeScript: string | undefined;
+
+/**
+ * Runs the probe in a process of its own, bundled into one file as the plugin is (a ts-node process would carry the
+ * TypeScript compiler's 60 MB into the figure).
+ */
 function probe(request: ProbeRequest): Promise<ProbeResult> {
-  const script = path.join(__dirname, "..", "..", "support", "hostile-probe.ts");
+  if (!probeScript) {
+    probeScript = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pe-hostile-probe-")), "probe.js");
+    buildSync({
+      entryPoints: [path.join(__dirname, "..", "..", "support", "hostile-probe.ts")],
+      outfile: probeScript,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      logLevel: "warning",
+    });
+  }
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", script, JSON.stringify(request)],
+      [probeScript!, JSON.stringify(request)],
       { timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`probe failed: ${error.message}\n${stderr}`));
