@@ -16,7 +16,8 @@ describe("foundation: pinned versions", () => {
       ...packageJson.dependencies,
       ...packageJson.devDependencies,
     })) {
-      assert.match(version, /^\d+\.\d+\.\d+$/, `${name} is pinned exactly, not ${version}`);
+      // an exact version, a pre-release one included (postject publishes only those): never a range
+      assert.match(version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, `${name} is pinned exactly, not ${version}`);
     }
   });
 
