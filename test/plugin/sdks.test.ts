@@ -34,8 +34,10 @@ describe("plugin SDKs: sdk/ builds in each language", function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("every SDK names package pe at the package's version (pulumi-plugin.json)", () => {
-    const plugin = { resource: true, name: "pe", version };
+  it("every SDK names package pe at the package's version, and where its releases live (pulumi-plugin.json)", () => {
+    // the project's home, as package.json's repository names it: the engine downloads the plugin from there
+    const server = "github://api.github.com/pulumi-pe-orchestrator/pulumi-pe";
+    const plugin = { resource: true, name: "pe", version, server };
     assert.deepEqual(JSON.parse(read("nodejs/package.json")).pulumi, plugin);
     for (const file of [
       "python/pulumi_pe/pulumi-plugin.json",
