@@ -4,7 +4,7 @@
 // they persist with the jobs. Builds on jobs/ and plans/; imports http/ too.
 
 import { ApiError, notPermitted, orchestratorKind } from "../http/api-error";
-import type { EmulatorState } from "../http/handler-types";
+import type { EmulatorState, Scheduler } from "../http/handler-types";
 import type { ScheduledJobRecord, ScheduledRun } from "../jobs/job-record";
 import { prepareScheduledRun } from "./scheduled-run";
 import { runAfter } from "./schedule-times";
@@ -33,7 +33,7 @@ function startRun(state: EmulatorState, job: ScheduledJobRecord, at: number): Sc
  * tick before every request so that a reply shows every run due by then. A run's job starts at its run time
  * (real ms; intervals are world seconds at the time scale), the next run is on the schedule's grid.
  */
-export class ScheduleRunner {
+export class ScheduleRunner implements Scheduler {
   private state?: EmulatorState;
   private timer?: NodeJS.Timeout;
   private armedFor = Number.NaN;
