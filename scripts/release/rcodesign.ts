@@ -38,8 +38,14 @@ export function rcodesign(): string {
   process.stderr.write(
     `release: building rcodesign ${RCODESIGN_VERSION} from crates.io (once per machine, minutes)\n`,
   );
+  // rustup puts cargo in CARGO_HOME/bin, which a non-login shell's PATH may lack
+  const cargo = onPath("cargo") ?? path.join(cargoHome, "bin", "cargo");
+  if (!fs.existsSync(cargo))
+    throw new Error(
+      "the release signs the darwin plugins with rcodesign, built with Rust's cargo: install Rust (rustup)",
+    );
   execFileSync(
-    "cargo",
+    cargo,
     // no notarization (its AWS and App Store Connect clients): an ad-hoc signature is all the release makes
     [
       "install",
