@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundleOnly } from "./bundle-plugin";
+import { compileNodeSdk } from "./node-sdk";
 import { PLATFORMS, PLUGIN_NODE_VERSION, platformName } from "./release/node-binaries";
 import { buildSeaPlugin, executableName } from "./release/sea-plugin";
 import { goModuleProxy } from "./release/go-module";
@@ -99,15 +100,8 @@ function main(): void {
     log("Python SDK: wheel and sdist");
     pythonDistributions(path.join(root, "sdk", "python"), out, work);
     log("Node.js SDK: compiled, npm pack");
-    const sdk = path.join(work, "sdk-nodejs");
-    fs.cpSync(path.join(root, "sdk", "nodejs"), sdk, {
-      recursive: true,
-      filter: (src) => !/node_modules|[/\\]bin$/.test(src),
-    });
-    run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", sdk], sdk);
-    for (const file of ["package.json", "README.md"])
-      fs.copyFileSync(path.join(sdk, file), path.join(sdk, "bin", file));
-    run("npm", ["pack", "--silent", "--pack-destination", out], path.join(sdk, "bin"));
+    const sdkBin = compileNodeSdk(path.join(root, "sdk", "nodejs"), path.join(work, "sdk-nodejs"));
+    run("npm", ["pack", "--silent", "--pack-destination", out], sdkBin);
     log("Go SDK: the module as a proxy serves it");
     goModuleProxy(path.join(root, "sdk", "go"), version, path.join(out, "goproxy"));
     log("the dynamic provider: npm pack");

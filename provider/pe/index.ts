@@ -26,13 +26,7 @@ export {
   ResponseTooLargeError,
   type WaitFailure,
 } from "./http/errors";
-export {
-  escapeControls,
-  rememberSecret,
-  scrubSecrets,
-  scrubSecretsDeep,
-  terminalText,
-} from "./http/untrusted-text";
+export { scrubSecretsDeep, terminalText } from "./http/untrusted-text";
 export { fleetNodeRunDurations, latestNodeRunDurations } from "./latest-node-runs";
 export {
   boundResult,

@@ -97,7 +97,9 @@ describe("release: pip install, go get or a Pulumi YAML program, then pulumi up:
       },
     });
     await stack.setConfig("pe:serviceUrl", emu.url);
-    await stack.setConfig("pe:codeManagerUrl", emu.url);
+    // the emulator serves Code Manager, PuppetDB and the classifier on its own port
+    for (const key of ["pe:codeManagerUrl", "pe:puppetdbUrl", "pe:classifierUrl"])
+      await stack.setConfig(key, emu.url);
     await stack.setConfig("pe:cacert", emu.caFile);
     await stack.setConfig("pe:token", emu.adminToken, { secret: true });
     return stack;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { compileNodeSdk } from "../../scripts/node-sdk";
 import { repoRoot } from "./pulumi-cli";
 import type { TestStackOptions } from "./test-stack";
 
@@ -106,20 +106,7 @@ export function linkPluginSdk(): void {
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8") !== hash) {
     const work = `${sdkBuilt}.tmp-${process.pid}`;
     fs.rmSync(work, { recursive: true, force: true });
-    for (const file of files) {
-      fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-      fs.copyFileSync(path.join(sdkSource, file), path.join(work, file));
-    }
-    try {
-      execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", work], {
-        cwd: work,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`compiling the Node.js SDK (sdk/nodejs) failed:\n${stdout}${stderr}`);
-    }
-    fs.copyFileSync(path.join(work, "package.json"), path.join(work, "bin", "package.json"));
+    compileNodeSdk(sdkSource, work);
     fs.writeFileSync(path.join(work, ".source-hash"), hash);
     fs.rmSync(sdkBuilt, { recursive: true, force: true });
     fs.renameSync(work, sdkBuilt);

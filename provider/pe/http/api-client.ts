@@ -12,7 +12,11 @@ import {
 } from "./errors";
 import { formatIssues } from "./format-issues";
 import { parseRetryAfter } from "./parse-retry-after";
-import { type ConnectionSettings, describeConnectionSettings } from "../settings/resolve-connection-settings";
+import {
+  type ConnectionSettings,
+  DEFAULT_MAX_RESPONSE_MB,
+  describeConnectionSettings,
+} from "../settings/resolve-connection-settings";
 import { retry } from "./retry";
 import { errorBodySchema } from "../schemas";
 import { cutText, scrubSecrets, scrubSecretsDeep } from "./untrusted-text";
@@ -111,7 +115,7 @@ export class ApiClient {
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? "pulumi-pe-orchestrator";
     this.logger = options.logger;
-    this.maxResponseBytes = settings.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * 1024 * 1024;
     // keep-alive: a wait polls the same host many times; skipping TLS handshakes keeps polls cheap
     this.agents = {
       http: new http.Agent({ keepAlive: true }),
