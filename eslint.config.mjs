@@ -2,8 +2,11 @@
 import eslint from "@eslint/js";
 import prettier from "eslint-plugin-prettier/recommended";
 import tseslint from "typescript-eslint";
+import cycles from "./scripts/lint/import-cycles.cjs";
 
 const FACES = ["dynamic", "plugin"];
+/** The resource families: each one folder of the core, none importing another. */
+const FAMILIES = ["jobs", "code-deploys", "schedules"];
 
 /** A pattern that refuses imports of `folder` (any depth of ../), naming the rule broken. */
 function forbid(folder, who) {
@@ -58,17 +61,45 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
-  // The house's layers (docs/design.md). The core (provider/pe, wait, jobs, preview, recovery) is engine-neutral:
-  // no @pulumi/pulumi and no face. A face (provider/dynamic, provider/plugin) never imports the other; what both
-  // need lives in the core, or in provider/engine (talking to the engine: the one place besides the faces that
-  // may import @pulumi/pulumi). pe/ is the bottom (no other core folder), wait/ sits on pe/ alone. The emulator
-  // is the project's independent model of PE: it and the provider never import each other.
-  ...layer("provider/pe/**", ["wait", "jobs", "preview", "recovery", ...FACES, "engine"], { pulumi: false }),
-  ...layer("provider/wait/**", ["jobs", "preview", "recovery", ...FACES, "engine"], { pulumi: false }),
-  ...layer("provider/{jobs,preview,recovery}/**", [...FACES, "engine"], { pulumi: false }),
+  // The house's layers (docs/design.md). The core is engine-neutral: no @pulumi/pulumi and no face. From the
+  // bottom: pe/ (PE's APIs), wait/ (on pe/ alone), resource/ (what every resource shares), then kinds/ (what a
+  // job runs), preview/ and recovery/, then the resource families (jobs/, code-deploys/, schedules/), none of
+  // which imports another and none of which anything in the core imports. A face (provider/dynamic,
+  // provider/plugin) never imports the other; what both need lives in the core, or in provider/engine (talking to
+  // the engine: the one place besides the faces that may import @pulumi/pulumi). The emulator is the project's
+  // independent model of PE: it and the provider never import each other.
+  ...layer(
+    "provider/pe/**",
+    ["wait", "resource", "kinds", "preview", "recovery", ...FAMILIES, ...FACES, "engine"],
+    {
+      pulumi: false,
+    },
+  ),
+  ...layer(
+    "provider/wait/**",
+    ["resource", "kinds", "preview", "recovery", ...FAMILIES, ...FACES, "engine"],
+    {
+      pulumi: false,
+    },
+  ),
+  ...layer("provider/resource/**", ["kinds", "preview", "recovery", ...FAMILIES, ...FACES, "engine"], {
+    pulumi: false,
+  }),
+  ...layer("provider/{kinds,preview,recovery}/**", [...FAMILIES, ...FACES, "engine"], { pulumi: false }),
+  ...FAMILIES.flatMap((family) =>
+    layer(`provider/${family}/**`, [...FAMILIES.filter((f) => f !== family), ...FACES, "engine"], {
+      pulumi: false,
+    }),
+  ),
   ...layer("provider/engine/**", FACES, { pulumi: true }),
   ...layer("provider/dynamic/**", ["plugin"], { pulumi: true }),
   ...layer("provider/plugin/**", ["dynamic"], { pulumi: true }),
+  // No import circle in the provider, the emulator or the type syntax they share.
+  {
+    files: ["provider/**/*.ts", "emulator/**/*.ts", "puppet-type/**/*.ts"],
+    plugins: { house: { rules: { "no-import-cycle": cycles.noImportCycle } } },
+    rules: { "house/no-import-cycle": ["error", { roots: ["provider", "emulator", "puppet-type"] }] },
+  },
   {
     files: ["emulator/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [forbid("provider", "the emulator")] }] },

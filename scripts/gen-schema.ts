@@ -1,21 +1,19 @@
 // Writes the plugin's Pulumi package schema (provider/plugin/schema.json) from the sources the dynamic face is
 // built on, so the two faces cannot drift: each input's type and whether it is required come from its zod schema
-// (provider/jobs/input-schemas.ts, what `check` validates), each description from the TSDoc of the resource's
-// Args interface, and the outputs (types and descriptions) from the resource classes' declared outputs.
+// (provider/kinds/kind-inputs.ts and each family's *-inputs.ts, what `check` validates), each description from the
+// TSDoc of the resource's Args interface, and the outputs (types and descriptions) from the resource classes' declared outputs.
 // `npx ts-node --transpile-only scripts/gen-schema.ts [--check]`: --check exits 1 when the committed file differs.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { z } from "zod";
+import { codeDeployInputsSchema } from "../provider/code-deploys/code-deploy-inputs";
+import { deployInputsSchema, planInputsSchema, taskInputsSchema } from "../provider/kinds/kind-inputs";
 import {
-  codeDeployInputsSchema,
-  deployInputsSchema,
-  planInputsSchema,
   scheduledDeployInputsSchema,
   scheduledPlanInputsSchema,
   scheduledTaskInputsSchema,
-  taskInputsSchema,
-} from "../provider/jobs/input-schemas";
+} from "../provider/schedules/schedule-inputs";
 import { connectionInputSchema } from "../provider/pe";
 import { PACKAGE, SCHEMA_FILE, typeToken } from "../provider/plugin/package";
 

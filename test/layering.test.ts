@@ -31,9 +31,29 @@ describe("the layering rule (lint)", function () {
 
   it("keeps pe/ at the bottom and wait/ on pe/ alone", async () => {
     assert.equal((await refused("provider/pe/x.ts", 'import "../wait";')).length, 1);
-    assert.equal((await refused("provider/pe/http/x.ts", 'import "../../jobs/host";')).length, 1);
-    assert.equal((await refused("provider/wait/x.ts", 'import "../jobs/host";')).length, 1);
+    assert.equal((await refused("provider/pe/http/x.ts", 'import "../../resource/host";')).length, 1);
+    assert.equal((await refused("provider/wait/x.ts", 'import "../resource/host";')).length, 1);
     assert.deepEqual(await refused("provider/wait/x.ts", 'import "../pe";'), []);
+  });
+
+  it("keeps each resource family from the others, and the layers below from every family", async () => {
+    assert.equal((await refused("provider/code-deploys/x.ts", 'import "../jobs/job-operations";')).length, 1);
+    assert.equal(
+      (await refused("provider/schedules/x.ts", 'import "../code-deploys/deploy-and-wait";')).length,
+      1,
+    );
+    assert.equal((await refused("provider/jobs/x.ts", 'import "../schedules/schedule-resource";')).length, 1);
+    assert.equal((await refused("provider/recovery/x.ts", 'import "../jobs/run-job";')).length, 1);
+    assert.equal(
+      (await refused("provider/kinds/x.ts", 'import "../schedules/scheduled-job-kind";')).length,
+      1,
+    );
+    assert.equal((await refused("provider/resource/x.ts", 'import "../kinds/job-kind";')).length, 1);
+    assert.deepEqual(
+      await refused("provider/schedules/x.ts", 'import "../kinds/deploy-job";\nimport "../resource/host";'),
+      [],
+    );
+    assert.deepEqual(await refused("provider/recovery/x.ts", 'import "../kinds/job-kind";'), []);
   });
 
   it("keeps each face from the other, and the emulator and the provider apart", async () => {
@@ -45,7 +65,7 @@ describe("the layering rule (lint)", function () {
     assert.equal((await refused("emulator/x.ts", 'import "../provider/pe";')).length, 1);
     assert.equal((await refused("provider/pe/x.ts", 'import "../../emulator";')).length, 1);
     assert.deepEqual(
-      await refused("provider/dynamic/x.ts", 'import "../jobs/host";\nimport "@pulumi/pulumi";'),
+      await refused("provider/dynamic/x.ts", 'import "../resource/host";\nimport "@pulumi/pulumi";'),
       [],
     );
     assert.deepEqual(await refused("provider/plugin/x.ts", 'import "../engine/engine-log";'), []);

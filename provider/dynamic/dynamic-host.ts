@@ -1,6 +1,6 @@
 import { logToEngine } from "../engine/engine-log";
 import { exitWithEngine } from "../engine/exit-with-engine";
-import type { Host } from "../jobs/host";
+import type { Host } from "../resource/host";
 import { engineCancelled } from "./engine-cancel";
 import { stackConnectionConfig } from "./stack-connection-config";
 

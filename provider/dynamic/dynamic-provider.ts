@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Props } from "../jobs/host";
-import type { ResourceOperations } from "../jobs/job-operations";
-import { safeOperations } from "../jobs/safe-operations";
+import type { Props } from "../resource/host";
+import type { ResourceOperations } from "../resource/resource-operations";
+import { safeOperations } from "../resource/safe-operations";
 import { cancelWaits } from "./engine-cancel";
 import { configureFromStack } from "./stack-connection-config";
 

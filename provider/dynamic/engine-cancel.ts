@@ -1,5 +1,5 @@
 import * as http2 from "node:http2";
-import { EngineCancelled } from "../jobs/host";
+import { EngineCancelled } from "../resource/host";
 
 /**
  * The engine's Cancel, seen from inside the dynamic provider's process.

@@ -2,15 +2,15 @@
 // the implementation of every resource type, configured from the stack's `pe:*` config.
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceTypeName } from "./resources/dynamic-resource";
-import { codeDeployOperations } from "../jobs/code-deploy-operations";
-import { deployJob } from "../jobs/deploy-job";
+import { codeDeployOperations } from "../code-deploys/code-deploy-operations";
+import { deployJob } from "../kinds/deploy-job";
 import { jobOperations } from "../jobs/job-operations";
-import { planJob } from "../jobs/plan-job";
-import { taskJob } from "../jobs/task-job";
-import { scheduledDeploy } from "../jobs/scheduled-deploy";
-import { scheduledJobOperations } from "../jobs/scheduled-job-operations";
-import { scheduledPlan } from "../jobs/scheduled-plan";
-import { scheduledTask } from "../jobs/scheduled-task";
+import { planJob } from "../kinds/plan-job";
+import { taskJob } from "../kinds/task-job";
+import { scheduledDeploy } from "../schedules/scheduled-deploy";
+import { scheduledJobOperations } from "../schedules/scheduled-job-operations";
+import { scheduledPlan } from "../schedules/scheduled-plan";
+import { scheduledTask } from "../schedules/scheduled-task";
 import { exitWithEngine } from "../engine/exit-with-engine";
 import { dynamicHost } from "./dynamic-host";
 import { dynamicProvider } from "./dynamic-provider";

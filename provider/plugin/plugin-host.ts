@@ -1,6 +1,6 @@
 import { logToEngine } from "../engine/engine-log";
 import { exitWithEngine } from "../engine/exit-with-engine";
-import { EngineCancelled, type Host } from "../jobs/host";
+import { EngineCancelled, type Host } from "../resource/host";
 import type { ConnectionInput } from "../pe";
 
 /**

@@ -1,6 +1,7 @@
 import type { OrchestratorClient } from "../pe";
-import type { CheckFailure, JobKind } from "../jobs/job-kind";
-import type { CommonJobOutputs } from "../jobs/job-outputs";
+import type { JobKind } from "../kinds/job-kind";
+import type { CheckFailure } from "../resource/resource-operations";
+import type { CommonJobOutputs } from "../kinds/job-outputs";
 import { disconnectedNodes, TargetLookupError } from "./resolve-targets";
 
 /** How many names a preview line shows before "…". */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ScheduledJob, ScheduledJobRequest } from "../pe";
 import { interruptedCreate, writeInFlight } from "./in-flight-journal";
 import { hashInputs, markerOf, withMarker } from "./job-marker";
-import type { Json } from "../jobs/input-schemas";
+import type { Json } from "../resource/common-inputs";
 
 export interface CreatedSchedule {
   name: string;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson } from "../jobs/canonical-json";
-import type { Json } from "../jobs/input-schemas";
+import { canonicalJson } from "../resource/canonical-json";
+import type { Json } from "../resource/common-inputs";
 
 /** The userdata key under which the provider marks the jobs it starts (the user's own keys are kept). */
 export const MARKER_KEY = "pulumi-pe-orchestrator";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { OrchestratorClient } from "../pe";
 import { type InFlightEntry, interruptedCreate, writeInFlight } from "./in-flight-journal";
-import type { JobKind } from "../jobs/job-kind";
+import type { JobKind } from "../kinds/job-kind";
 import { hashInputs, type JobMarker, markerOf } from "./job-marker";
-import type { CommonJobOutputs } from "../jobs/job-outputs";
+import type { CommonJobOutputs } from "../kinds/job-outputs";
 
 export interface StartedJob {
   jobName: string;

@@ -3,15 +3,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
+import { codeDeployInputsSchema } from "../../provider/code-deploys/code-deploy-inputs";
+import { deployInputsSchema, planInputsSchema, taskInputsSchema } from "../../provider/kinds/kind-inputs";
 import {
-  codeDeployInputsSchema,
-  deployInputsSchema,
-  planInputsSchema,
   scheduledDeployInputsSchema,
   scheduledPlanInputsSchema,
   scheduledTaskInputsSchema,
-  taskInputsSchema,
-} from "../../provider/jobs/input-schemas";
+} from "../../provider/schedules/schedule-inputs";
 import { connectionInputSchema } from "../../provider/pe";
 import { SCHEMA_FILE, typeToken } from "../../provider/plugin/package";
 import { pluginBinDir } from "../support/plugin";

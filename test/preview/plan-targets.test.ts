@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { planTargets } from "../../provider/jobs/plan-job";
+import { planTargets } from "../../provider/kinds/plan-job";
 
 describe("planTargets", () => {
   const declared = {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { Emulator } from "../../emulator";
 import { JobWaitError, type OrchestratorClient, planTaskJobIds, stopPlanJob } from "../../provider/pe";
 import { type WaitProgress, waitForPlanJob } from "../../provider/wait";
-import { describePlanError } from "../../provider/jobs/describe-plan-error";
+import { describePlanError } from "../../provider/kinds/describe-plan-error";
 import { clientFor, startTestEmulator } from "../support/emulator";
 
 // The plan wait against plans whose steps run as task jobs: progress names the running step and its node counts,

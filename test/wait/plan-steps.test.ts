@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { progressLine } from "../../provider/jobs/progress-line";
+import { progressLine } from "../../provider/resource/progress-line";
 import type { OrchestratorClient } from "../../provider/pe";
 import type { EventsPage, Job, OrchestratorEvent, PlanJob } from "../../provider/pe/schemas";
 import { type WaitProgress, waitForPlanJob } from "../../provider/wait";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CODE_DEPLOY_OUTPUT_KEYS } from "../../jobs/output-keys";
+import { CODE_DEPLOY_OUTPUT_KEYS } from "../../resource/output-keys";
 import { type ConnectionArgs, jobResourceProps } from "./common-args";
 import { DynamicResource } from "./dynamic-resource";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_PARAMS_KEY } from "../../jobs/output-keys";
+import { SECRET_PARAMS_KEY } from "../../resource/output-keys";
 import { DynamicResource, type ResourceTypeName, typeToken } from "./dynamic-resource";
 
 /** Per-resource override of the connection settings (see the README's "Configuration"). */

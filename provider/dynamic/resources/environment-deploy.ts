@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_OUTPUT_KEYS } from "../../jobs/output-keys";
+import { DEPLOY_OUTPUT_KEYS } from "../../resource/output-keys";
 import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 
 /** Inputs of an {@link EnvironmentDeploy}: the body of `POST /command/deploy`, in camelCase. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLAN_OUTPUT_KEYS } from "../../jobs/output-keys";
+import { PLAN_OUTPUT_KEYS } from "../../resource/output-keys";
 import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 
 /** Inputs of a {@link PlanRun}: the body of `POST /command/plan_run`, in camelCase. */

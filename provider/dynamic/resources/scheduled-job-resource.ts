@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SCHEDULED_JOB_OUTPUT_KEYS, SENSITIVE_PARAMS_KEY } from "../../jobs/output-keys";
+import { SCHEDULED_JOB_OUTPUT_KEYS, SENSITIVE_PARAMS_KEY } from "../../resource/output-keys";
 import { type ConnectionArgs, jobResourceProps } from "./common-args";
 import { DynamicResource, type ResourceTypeName } from "./dynamic-resource";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TASK_OUTPUT_KEYS } from "../../jobs/output-keys";
+import { TASK_OUTPUT_KEYS } from "../../resource/output-keys";
 import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 import type { DeployNodeSummary } from "./environment-deploy";
 
