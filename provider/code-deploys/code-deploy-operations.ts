@@ -66,8 +66,10 @@ export function codeDeployOperations(host: Host): ResourceOperations {
       return { id, props: read.props, inputs };
     },
 
-    update: (urn, id, olds, news) =>
-      updateCodeDeploy(host, () => clientFor(userInputs(news)), urn, id, olds, news),
+    async update(urn, id, olds, news) {
+      settleInFlight(urn, id);
+      return updateCodeDeploy({ host, clientFor: () => clientFor(userInputs(news)), urn }, id, olds, news);
+    },
 
     async delete(urn, id) {
       settleInFlight(urn, id);

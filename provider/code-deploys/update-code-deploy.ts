@@ -1,5 +1,4 @@
 import { baselineSince, type CodeManagerClient, followCodeDeploy } from "../pe";
-import { settleInFlight } from "../recovery/in-flight-journal";
 import { EngineCancelled, type Host, type Props } from "../resource/host";
 import { userInputs } from "../resource/resource-props";
 import { codeDeployInputsSchema } from "./code-deploy-inputs";
@@ -12,14 +11,11 @@ import { progressStatus } from "./deploy-and-wait";
  * it ended. A failed deploy stays failed until triggers change or the failure is accepted.
  */
 export async function updateCodeDeploy(
-  host: Host,
-  clientFor: () => CodeManagerClient,
-  urn: string | undefined,
+  { host, clientFor, urn }: { host: Host; clientFor: () => CodeManagerClient; urn: string | undefined },
   id: string,
   olds: Props,
   news: Props,
 ): Promise<{ outs: Props }> {
-  settleInFlight(urn, id);
   const inputs = userInputs(news);
   const parsed = codeDeployInputsSchema.parse(inputs);
   let outputs = {
