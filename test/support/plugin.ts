@@ -12,8 +12,10 @@ let bundled: string | undefined;
  * it from $PATH). Installing from the tarball is tested on its own (npm run plugin).
  */
 export function pluginBinDir(): string {
-  const dir = path.join(repoRoot, ".pulumi-test", "plugin-bin");
+  // one folder per test process: the suite's processes run side by side, and none may swap another's bundle
+  const dir = path.join(repoRoot, ".pulumi-test", `plugin-bin-${process.pid}`);
   if (bundled) return dir;
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   // a fresh folder renamed into place, so that a launcher never runs a half-written bundle
   const fresh = fs.mkdtempSync(path.join(repoRoot, ".pulumi-test", "plugin-bundle-"));
   bundlePlugin(path.join(repoRoot, "dist"), fresh);

@@ -35,11 +35,16 @@ const testRoot = path.join(repoRoot, ".pulumi-test");
  * Makes `require("pulumi-pe-orchestrator")` in test programs (and in the provider process the engine starts
  * for them) load this clone's build, the way a user's project loads the installed package.
  */
-function linkThisPackage(): void {
+export function linkThisPackage(): void {
   const link = path.join(testRoot, "node_modules", "pulumi-pe-orchestrator");
   if (fs.existsSync(link)) return;
   fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.symlinkSync(repoRoot, link, "dir");
+  try {
+    fs.symlinkSync(repoRoot, link, "dir");
+  } catch (error) {
+    // another test process made it first
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
 
 /**
