@@ -22,11 +22,18 @@ import { planJobFactory } from "./plans/step-jobs";
 import { ScheduleRunner } from "./scheduled-jobs/schedule-runner";
 import { defaultWorld } from "./world/default-world";
 import { loadWorld } from "./world/load-world";
-import type { Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
+import {
+  type Faults,
+  type FaultsInput,
+  NodeSchema,
+  type World,
+  type WorldInput,
+  type WorldNodeInput,
+} from "./world/world-schema";
 
 export { defaultWorld } from "./world/default-world";
 export { loadWorld } from "./world/load-world";
-export type { FaultRule, Faults, FaultsInput, World, WorldInput } from "./world/world-schema";
+export type { FaultRule, Faults, FaultsInput, World, WorldInput, WorldNodeInput } from "./world/world-schema";
 export { EVENTS_MODES, FaultsSchema, WorldSchema } from "./world/world-schema";
 
 /** The largest time scale: a 30 s Puppet run takes 30 µs. `--time-scale max` selects it. */
@@ -70,6 +77,11 @@ export interface Emulator {
   expireToken(token: string): void;
   /** Moves a control-repo branch to a commit (a push): the next code deploy of that environment deploys it. */
   setBranch(branch: string, sha: string): void;
+  /**
+   * Adds a node to the world, or replaces the one of the same certname (its facts, so the node groups it is in;
+   * its runs, so how its next Puppet run ends): a node joining a group, or fixed, between two runs.
+   */
+  setNode(node: WorldNodeInput): void;
   stop(): Promise<void>;
 }
 
@@ -150,6 +162,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (f) => faults.set(f),
     expireToken: (token) => state.auth.expireToken(token),
     setBranch: (branch, sha) => state.codeManager.repo.setBranch(branch, sha),
+    setNode(input) {
+      const node = NodeSchema.parse(input);
+      const at = world.nodes.findIndex((n) => n.certname === node.certname);
+      if (at >= 0) world.nodes[at] = node;
+      else world.nodes.push(node);
+      state.nodes.set(node.certname, node);
+    },
     stop() {
       scheduler.close();
       stopped ??= new Promise<void>((resolve) => {

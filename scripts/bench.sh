@@ -35,6 +35,7 @@ BENCH_PLUGIN_PARTS=preview BENCH_PE_TARBALL="$sea_tarball" npx --no-install ts-n
   sed 's/^SUMMARY \(.*\)/SUMMARY [self-contained plugin] \1/' | tee -a "$log"
 run bench/emulator-throughput.ts
 run bench/scheduled-refresh.ts
+run bench/converge.ts
 # emulator-throughput.ts prints no summary line of its own: make one from its figures
 {
   echo "SUMMARY emulator (no goal): GET /jobs/:id $(grep -oE '[0-9]+ req/s' "$log" | tail -1)," \

@@ -261,6 +261,7 @@ export type WorldInput = z.input<typeof WorldSchema>;
 /** A validated world. */
 export type World = z.infer<typeof WorldSchema>;
 export type WorldNode = z.infer<typeof NodeSchema>;
+export type WorldNodeInput = z.input<typeof NodeSchema>;
 export type WorldPlan = z.infer<typeof PlanSchema>;
 export type WorldPlanStep = z.infer<typeof PlanStepSchema>;
 export type WorldTask = z.infer<typeof TaskSchema>;

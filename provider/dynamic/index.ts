@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceTypeName } from "./resources/dynamic-resource";
 import { codeDeployOperations } from "../code-deploys/code-deploy-operations";
-import { deployJob } from "../kinds/deploy-job";
+import { environmentDeployOperations } from "../jobs/environment-deploy-operations";
 import { jobOperations } from "../jobs/job-operations";
 import { planJob } from "../kinds/plan-job";
 import { taskJob } from "../kinds/task-job";
@@ -22,7 +22,7 @@ engineCancelled();
 exitWithEngine();
 
 export const providers: Record<ResourceTypeName, pulumi.dynamic.ResourceProvider> = {
-  EnvironmentDeploy: dynamicProvider(jobOperations(deployJob, dynamicHost)),
+  EnvironmentDeploy: dynamicProvider(environmentDeployOperations(dynamicHost)),
   PlanRun: dynamicProvider(jobOperations(planJob, dynamicHost)),
   TaskRun: dynamicProvider(jobOperations(taskJob, dynamicHost)),
   CodeDeploy: dynamicProvider(codeDeployOperations(dynamicHost)),

@@ -54,9 +54,11 @@ export async function updateJob<I extends { failOnJobFailure?: boolean }, O exte
   let outputs = Object.fromEntries(
     Object.entries(olds).filter(([key]) => INTERNAL_KEYS.has(key) && key !== "__provider" && key !== "__urn"),
   ) as unknown as O;
+  // the latest job: the resource's own, or the last one a converging deploy ran
+  const jobName = typeof outputs.jobId === "string" ? outputs.jobId : id;
   if (kind.isRunning(outputs.state))
-    outputs = await waitForRun(resource, clientFor(inputs), id, news, statusLine(host, urn));
+    outputs = await waitForRun(resource, clientFor(inputs), jobName, news, statusLine(host, urn));
   if (kind.isFailure(outputs) && inputs.failOnJobFailure !== false)
-    failedJob(kind, id, outputs, news, "had failed");
+    failedJob(kind, jobName, outputs, news, "had failed");
   return { outs: { ...inputs, ...outputs } };
 }

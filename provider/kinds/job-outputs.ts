@@ -70,11 +70,11 @@ function commonOutputs(
   };
 }
 
-export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): DeployJobOutputs {
+/** What a bounded node summary says of the nodes: counts, and the listed nodes, failed first. */
+export function nodeOutputs(summary: NodeSummary): Omit<DeployJobOutputs, keyof CommonJobOutputs> {
   return {
-    ...commonOutputs(job, jobUrl, job.started_timestamp),
-    nodeCount: job.node_count ?? summary.total,
-    nodeStates: job.node_states ?? summary.counts,
+    nodeCount: summary.total,
+    nodeStates: summary.counts,
     nodeResults: [...summary.failed, ...summary.others].map((node) => ({
       name: node.name,
       state: node.state,
@@ -83,6 +83,15 @@ export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): D
       message: node.message ?? null,
     })),
     nodeResultsTruncated: summary.truncated,
+  };
+}
+
+export function deployOutputs(job: Job, jobUrl: string, summary: NodeSummary): DeployJobOutputs {
+  return {
+    ...commonOutputs(job, jobUrl, job.started_timestamp),
+    ...nodeOutputs(summary),
+    nodeCount: job.node_count ?? summary.total,
+    nodeStates: job.node_states ?? summary.counts,
   };
 }
 

@@ -89,8 +89,23 @@ export function refineDeploy(inputs: DeployScope, ctx: z.RefinementCtx): void {
 }
 
 export const deployInputsSchema = z
-  .strictObject({ ...deployShape, ...commonShape })
-  .superRefine(refineDeploy);
+  .strictObject({
+    ...deployShape,
+    ...commonShape,
+    /** Each `up` runs Puppet on the nodes of the scope that have no successful run from the resource. */
+    converge: z.boolean("must be true or false").optional(),
+  })
+  .superRefine((inputs, ctx) => {
+    refineDeploy(inputs, ctx);
+    if (inputs.converge === true && inputs.application !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["converge"],
+        message:
+          "converge needs a scope whose nodes the provider can list (nodes, query, nodeGroup or the whole " +
+          "environment), not an application",
+      });
+  });
 export type DeployInputs = z.infer<typeof deployInputsSchema>;
 
 /** A plan's name and params: `PlanRun`'s and `ScheduledPlan`'s. */

@@ -1,6 +1,6 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { codeDeployOperations } from "../code-deploys/code-deploy-operations";
-import { deployJob } from "../kinds/deploy-job";
+import { environmentDeployOperations } from "../jobs/environment-deploy-operations";
 import type { Props } from "../resource/host";
 import { JobFailedError } from "../resource/job-failed-error";
 import { jobOperations } from "../jobs/job-operations";
@@ -78,7 +78,7 @@ function rewrapFailure(error: unknown, secretKeys: Set<string>): never {
  */
 export function pluginProvider(host: PluginHost, version: string, schema: string): provider.Provider {
   const unsafe: Record<string, ResourceOperations> = {
-    [typeToken("EnvironmentDeploy")]: jobOperations(deployJob, host),
+    [typeToken("EnvironmentDeploy")]: environmentDeployOperations(host),
     [typeToken("TaskRun")]: jobOperations(taskJob, host),
     [typeToken("PlanRun")]: jobOperations(planJob, host),
     [typeToken("CodeDeploy")]: codeDeployOperations(host),

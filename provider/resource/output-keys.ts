@@ -16,6 +16,13 @@ export const DEPLOY_OUTPUT_KEYS = [
   "nodeResults",
   "nodeResultsTruncated",
 ] as const;
+/** EnvironmentDeploy with `converge`: its jobs, who is behind, the digest of the scope last converged. */
+export const ENVIRONMENT_DEPLOY_OUTPUT_KEYS = [
+  ...DEPLOY_OUTPUT_KEYS,
+  "jobIds",
+  "nodesBehind",
+  "scopeDigest",
+] as const;
 /** A task run reports what a deploy does; its node results also carry each node's task output. */
 export const TASK_OUTPUT_KEYS = DEPLOY_OUTPUT_KEYS;
 export const PLAN_OUTPUT_KEYS = [...COMMON_OUTPUT_KEYS, "result", "error", "taskJobIds"] as const;
@@ -42,7 +49,7 @@ export const SCHEDULED_JOB_OUTPUT_KEYS = [
 ] as const;
 export const ALL_OUTPUT_KEYS: readonly string[] = [
   ...new Set([
-    ...DEPLOY_OUTPUT_KEYS,
+    ...ENVIRONMENT_DEPLOY_OUTPUT_KEYS,
     ...PLAN_OUTPUT_KEYS,
     ...CODE_DEPLOY_OUTPUT_KEYS,
     ...SCHEDULED_JOB_OUTPUT_KEYS,

@@ -39,6 +39,7 @@ export const NOT_FOR_SCHEDULES: Readonly<Record<string, string>> = {
   failOnJobFailure: "a schedule's jobs run after `pulumi up`: their outcome shows in the lastRun output",
   stopOnCancel: "`pulumi up` starts no job of a schedule, so there is none to stop",
   importJobId: "a schedule adopts an existing scheduled job with importScheduledJobId",
+  converge: "each of a schedule's runs runs Puppet on its whole scope, so no node stays behind for long",
 };
 
 export const scheduledDeployInputsSchema = z

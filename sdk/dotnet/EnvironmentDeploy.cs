@@ -35,6 +35,12 @@ namespace PulumiPe.Pe
         public Output<Outputs.Connection?> Connection { get; private set; } = null!;
 
         /// <summary>
+        /// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+        /// </summary>
+        [Output("converge")]
+        public Output<bool?> Converge { get; private set; } = null!;
+
+        /// <summary>
         /// Debug-level messages in the Puppet run's log (the agent's `--debug`).
         /// </summary>
         [Output("debug")]
@@ -119,6 +125,12 @@ namespace PulumiPe.Pe
         public Output<string> JobId { get; private set; } = null!;
 
         /// <summary>
+        /// With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest run from this resource (nodes that left the scope drop out).
+        /// </summary>
+        [Output("jobIds")]
+        public Output<ImmutableArray<string>> JobIds { get; private set; } = null!;
+
+        /// <summary>
         /// The job's URL under the configured orchestrator.
         /// </summary>
         [Output("jobUrl")]
@@ -167,6 +179,12 @@ namespace PulumiPe.Pe
         public Output<ImmutableArray<string>> Nodes { get; private set; } = null!;
 
         /// <summary>
+        /// With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named).
+        /// </summary>
+        [Output("nodesBehind")]
+        public Output<ImmutableArray<string>> NodesBehind { get; private set; } = null!;
+
+        /// <summary>
         /// Run Puppet in no-op mode: report what would change and change nothing.
         /// </summary>
         [Output("noop")]
@@ -195,6 +213,12 @@ namespace PulumiPe.Pe
         /// </summary>
         [Output("requireConnected")]
         public Output<bool?> RequireConnected { get; private set; } = null!;
+
+        /// <summary>
+        /// With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose scope has the same digest reads no job's node list.
+        /// </summary>
+        [Output("scopeDigest")]
+        public Output<string?> ScopeDigest { get; private set; } = null!;
 
         /// <summary>
         /// Tags to skip: a comma-separated string or a list.
@@ -325,6 +349,12 @@ namespace PulumiPe.Pe
         /// </summary>
         [Input("connection")]
         public Input<Inputs.ConnectionArgs>? Connection { get; set; }
+
+        /// <summary>
+        /// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+        /// </summary>
+        [Input("converge")]
+        public Input<bool>? Converge { get; set; }
 
         /// <summary>
         /// Debug-level messages in the Puppet run's log (the agent's `--debug`).

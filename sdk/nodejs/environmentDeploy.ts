@@ -49,6 +49,10 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      */
     declare public readonly connection: pulumi.Output<outputs.Connection | undefined>;
     /**
+     * Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+     */
+    declare public readonly converge: pulumi.Output<boolean | undefined>;
+    /**
      * Debug-level messages in the Puppet run's log (the agent's `--debug`).
      */
     declare public readonly debug: pulumi.Output<boolean | undefined>;
@@ -105,6 +109,10 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly jobId: pulumi.Output<string>;
     /**
+     * With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest run from this resource (nodes that left the scope drop out).
+     */
+    declare public /*out*/ readonly jobIds: pulumi.Output<string[] | undefined>;
+    /**
      * The job's URL under the configured orchestrator.
      */
     declare public /*out*/ readonly jobUrl: pulumi.Output<string>;
@@ -137,6 +145,10 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      */
     declare public readonly nodes: pulumi.Output<string[] | undefined>;
     /**
+     * With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named).
+     */
+    declare public /*out*/ readonly nodesBehind: pulumi.Output<string[] | undefined>;
+    /**
      * Run Puppet in no-op mode: report what would change and change nothing.
      */
     declare public readonly noop: pulumi.Output<boolean | undefined>;
@@ -156,6 +168,10 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
      * Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
      */
     declare public readonly requireConnected: pulumi.Output<boolean | undefined>;
+    /**
+     * With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose scope has the same digest reads no job's node list.
+     */
+    declare public /*out*/ readonly scopeDigest: pulumi.Output<string | undefined>;
     /**
      * Tags to skip: a comma-separated string or a list.
      */
@@ -218,6 +234,7 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
             resourceInputs["application"] = args?.application;
             resourceInputs["concurrency"] = args?.concurrency;
             resourceInputs["connection"] = args?.connection;
+            resourceInputs["converge"] = args?.converge;
             resourceInputs["debug"] = args?.debug;
             resourceInputs["description"] = args?.description;
             resourceInputs["enforceEnvironment"] = args?.enforceEnvironment;
@@ -248,18 +265,22 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
             resourceInputs["durationSeconds"] = undefined /*out*/;
             resourceInputs["finishedAt"] = undefined /*out*/;
             resourceInputs["jobId"] = undefined /*out*/;
+            resourceInputs["jobIds"] = undefined /*out*/;
             resourceInputs["jobUrl"] = undefined /*out*/;
             resourceInputs["nodeCount"] = undefined /*out*/;
             resourceInputs["nodeResults"] = undefined /*out*/;
             resourceInputs["nodeResultsTruncated"] = undefined /*out*/;
             resourceInputs["nodeStates"] = undefined /*out*/;
+            resourceInputs["nodesBehind"] = undefined /*out*/;
             resourceInputs["owner"] = undefined /*out*/;
+            resourceInputs["scopeDigest"] = undefined /*out*/;
             resourceInputs["startedAt"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
         } else {
             resourceInputs["application"] = undefined /*out*/;
             resourceInputs["concurrency"] = undefined /*out*/;
             resourceInputs["connection"] = undefined /*out*/;
+            resourceInputs["converge"] = undefined /*out*/;
             resourceInputs["debug"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
             resourceInputs["durationSeconds"] = undefined /*out*/;
@@ -274,6 +295,7 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
             resourceInputs["httpReadTimeout"] = undefined /*out*/;
             resourceInputs["importJobId"] = undefined /*out*/;
             resourceInputs["jobId"] = undefined /*out*/;
+            resourceInputs["jobIds"] = undefined /*out*/;
             resourceInputs["jobUrl"] = undefined /*out*/;
             resourceInputs["noNoop"] = undefined /*out*/;
             resourceInputs["nodeCount"] = undefined /*out*/;
@@ -282,11 +304,13 @@ export class EnvironmentDeploy extends pulumi.CustomResource {
             resourceInputs["nodeResultsTruncated"] = undefined /*out*/;
             resourceInputs["nodeStates"] = undefined /*out*/;
             resourceInputs["nodes"] = undefined /*out*/;
+            resourceInputs["nodesBehind"] = undefined /*out*/;
             resourceInputs["noop"] = undefined /*out*/;
             resourceInputs["ordering"] = undefined /*out*/;
             resourceInputs["owner"] = undefined /*out*/;
             resourceInputs["query"] = undefined /*out*/;
             resourceInputs["requireConnected"] = undefined /*out*/;
+            resourceInputs["scopeDigest"] = undefined /*out*/;
             resourceInputs["skipTags"] = undefined /*out*/;
             resourceInputs["startedAt"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
@@ -320,6 +344,10 @@ export interface EnvironmentDeployArgs {
      * Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
      */
     connection?: pulumi.Input<inputs.ConnectionArgs | undefined>;
+    /**
+     * Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+     */
+    converge?: pulumi.Input<boolean | undefined>;
     /**
      * Debug-level messages in the Puppet run's log (the agent's `--debug`).
      */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_OUTPUT_KEYS } from "../../resource/output-keys";
+import { ENVIRONMENT_DEPLOY_OUTPUT_KEYS } from "../../resource/output-keys";
 import { type CommonJobArgs, JobResource, jobResourceProps } from "./common-args";
 
 /** Inputs of an {@link EnvironmentDeploy}: the body of `POST /command/deploy`, in camelCase. */
@@ -46,6 +46,13 @@ export interface EnvironmentDeployArgs extends CommonJobArgs {
   useCachedCatalog?: pulumi.Input<boolean>;
   /** Fall back to the cached catalog when compiling a new one fails. */
   usecacheonfailure?: pulumi.Input<boolean>;
+  /**
+   * Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that
+   * have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from
+   * it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change
+   * of the inputs or `triggers`. Not with `application`.
+   */
+  converge?: pulumi.Input<boolean>;
 }
 
 /** One node of a deploy, as summarised in {@link EnvironmentDeploy.nodes}. */
@@ -76,12 +83,25 @@ export class EnvironmentDeploy extends JobResource {
   declare readonly nodeResults: pulumi.Output<DeployNodeSummary[]>;
   /** True when `nodeResults` does not list every node. */
   declare readonly nodeResultsTruncated: pulumi.Output<boolean>;
+  /**
+   * With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the
+   * latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest
+   * run from this resource (nodes that left the scope drop out).
+   */
+  declare readonly jobIds: pulumi.Output<string[] | undefined>;
+  /** With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named). */
+  declare readonly nodesBehind: pulumi.Output<string[] | undefined>;
+  /**
+   * With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose
+   * scope has the same digest reads no job's node list.
+   */
+  declare readonly scopeDigest: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EnvironmentDeployArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       "EnvironmentDeploy",
       name,
-      jobResourceProps(name, "EnvironmentDeploy", args, opts, DEPLOY_OUTPUT_KEYS),
+      jobResourceProps(name, "EnvironmentDeploy", args, opts, ENVIRONMENT_DEPLOY_OUTPUT_KEYS),
       opts,
     );
   }

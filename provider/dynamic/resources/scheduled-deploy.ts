@@ -5,7 +5,7 @@ import { type CommonScheduledArgs, ScheduledJobResource, scheduledJobProps } fro
 
 /** Inputs of a {@link ScheduledDeploy}: an {@link EnvironmentDeploy}'s (what runs) plus the schedule. */
 export interface ScheduledDeployArgs
-  extends Omit<EnvironmentDeployArgs, keyof CommonJobArgs>, CommonScheduledArgs {}
+  extends Omit<EnvironmentDeployArgs, keyof CommonJobArgs | "converge">, CommonScheduledArgs {}
 
 /**
  * Puppet runs PE starts on a schedule (`/orchestrator/v1/scheduled_jobs/environment_jobs`, type `deploy`): an

@@ -22,6 +22,8 @@ type EnvironmentDeploy struct {
 	Concurrency pulumi.IntPtrOutput `pulumi:"concurrency"`
 	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrOutput `pulumi:"connection"`
+	// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+	Converge pulumi.BoolPtrOutput `pulumi:"converge"`
 	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
 	Debug pulumi.BoolPtrOutput `pulumi:"debug"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
@@ -50,6 +52,8 @@ type EnvironmentDeploy struct {
 	ImportJobId pulumi.StringPtrOutput `pulumi:"importJobId"`
 	// The job's name, the number PE assigned (e.g. "81"); also the resource's id.
 	JobId pulumi.StringOutput `pulumi:"jobId"`
+	// With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest run from this resource (nodes that left the scope drop out).
+	JobIds pulumi.StringArrayOutput `pulumi:"jobIds"`
 	// The job's URL under the configured orchestrator.
 	JobUrl pulumi.StringOutput `pulumi:"jobUrl"`
 	// Enforce changes even on nodes whose agents are set to `noop = true`.
@@ -66,6 +70,8 @@ type EnvironmentDeploy struct {
 	NodeStates pulumi.Float64MapOutput `pulumi:"nodeStates"`
 	// Scope: at most one of `nodes`, `query`, `nodeGroup`, `application`; none deploys the whole environment. Certnames to run Puppet on.
 	Nodes pulumi.StringArrayOutput `pulumi:"nodes"`
+	// With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named).
+	NodesBehind pulumi.StringArrayOutput `pulumi:"nodesBehind"`
 	// Run Puppet in no-op mode: report what would change and change nothing.
 	Noop pulumi.BoolPtrOutput `pulumi:"noop"`
 	// The order of resources that have no explicit dependencies: `manifest`, `title-hash` or `random` (Puppet's `ordering`).
@@ -76,6 +82,8 @@ type EnvironmentDeploy struct {
 	Query pulumi.StringPtrOutput `pulumi:"query"`
 	// Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
 	RequireConnected pulumi.BoolPtrOutput `pulumi:"requireConnected"`
+	// With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose scope has the same digest reads no job's node list.
+	ScopeDigest pulumi.StringPtrOutput `pulumi:"scopeDigest"`
 	// Tags to skip: a comma-separated string or a list.
 	SkipTags pulumi.AnyOutput `pulumi:"skipTags"`
 	// When the job started (ISO 8601), as the orchestrator reports it; null when it does not.
@@ -149,6 +157,8 @@ type environmentDeployArgs struct {
 	Concurrency *int `pulumi:"concurrency"`
 	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection *Connection `pulumi:"connection"`
+	// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+	Converge *bool `pulumi:"converge"`
 	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
 	Debug *bool `pulumi:"debug"`
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
@@ -213,6 +223,8 @@ type EnvironmentDeployArgs struct {
 	Concurrency pulumi.IntPtrInput
 	// Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
 	Connection ConnectionPtrInput
+	// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+	Converge pulumi.BoolPtrInput
 	// Debug-level messages in the Puppet run's log (the agent's `--debug`).
 	Debug pulumi.BoolPtrInput
 	// Stored with the job; shown in the PE console. Changing it does not run the job again.
@@ -321,6 +333,11 @@ func (o EnvironmentDeployOutput) Connection() ConnectionPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) ConnectionPtrOutput { return v.Connection }).(ConnectionPtrOutput)
 }
 
+// Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+func (o EnvironmentDeployOutput) Converge() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Converge }).(pulumi.BoolPtrOutput)
+}
+
 // Debug-level messages in the Puppet run's log (the agent's `--debug`).
 func (o EnvironmentDeployOutput) Debug() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Debug }).(pulumi.BoolPtrOutput)
@@ -391,6 +408,11 @@ func (o EnvironmentDeployOutput) JobId() pulumi.StringOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringOutput { return v.JobId }).(pulumi.StringOutput)
 }
 
+// With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest run from this resource (nodes that left the scope drop out).
+func (o EnvironmentDeployOutput) JobIds() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringArrayOutput { return v.JobIds }).(pulumi.StringArrayOutput)
+}
+
 // The job's URL under the configured orchestrator.
 func (o EnvironmentDeployOutput) JobUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringOutput { return v.JobUrl }).(pulumi.StringOutput)
@@ -431,6 +453,11 @@ func (o EnvironmentDeployOutput) Nodes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringArrayOutput { return v.Nodes }).(pulumi.StringArrayOutput)
 }
 
+// With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named).
+func (o EnvironmentDeployOutput) NodesBehind() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringArrayOutput { return v.NodesBehind }).(pulumi.StringArrayOutput)
+}
+
 // Run Puppet in no-op mode: report what would change and change nothing.
 func (o EnvironmentDeployOutput) Noop() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.Noop }).(pulumi.BoolPtrOutput)
@@ -454,6 +481,11 @@ func (o EnvironmentDeployOutput) Query() pulumi.StringPtrOutput {
 // Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
 func (o EnvironmentDeployOutput) RequireConnected() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.BoolPtrOutput { return v.RequireConnected }).(pulumi.BoolPtrOutput)
+}
+
+// With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose scope has the same digest reads no job's node list.
+func (o EnvironmentDeployOutput) ScopeDigest() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EnvironmentDeploy) pulumi.StringPtrOutput { return v.ScopeDigest }).(pulumi.StringPtrOutput)
 }
 
 // Tags to skip: a comma-separated string or a list.

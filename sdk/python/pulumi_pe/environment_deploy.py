@@ -25,6 +25,7 @@ class EnvironmentDeployArgs:
                  application: pulumi.Input[Optional[_builtins.str]] = None,
                  concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  connection: pulumi.Input[Optional['ConnectionArgs']] = None,
+                 converge: pulumi.Input[Optional[_builtins.bool]] = None,
                  debug: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  enforce_environment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -58,6 +59,7 @@ class EnvironmentDeployArgs:
         :param pulumi.Input[_builtins.str] application: Scope: an application instance (PE before 2023).
         :param pulumi.Input[_builtins.int] concurrency: Maximum nodes run at once.
         :param pulumi.Input['ConnectionArgs'] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        :param pulumi.Input[_builtins.bool] converge: Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
         :param pulumi.Input[_builtins.bool] debug: Debug-level messages in the Puppet run's log (the agent's `--debug`).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.bool] enforce_environment: PE defaults this to true; set false to let agents keep their own environment.
@@ -92,6 +94,8 @@ class EnvironmentDeployArgs:
             pulumi.set(__self__, "concurrency", concurrency)
         if connection is not None:
             pulumi.set(__self__, "connection", connection)
+        if converge is not None:
+            pulumi.set(__self__, "converge", converge)
         if debug is not None:
             pulumi.set(__self__, "debug", debug)
         if description is not None:
@@ -192,6 +196,18 @@ class EnvironmentDeployArgs:
     @connection.setter
     def connection(self, value: pulumi.Input[Optional['ConnectionArgs']]):
         pulumi.set(self, "connection", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def converge(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+        """
+        return pulumi.get(self, "converge")
+
+    @converge.setter
+    def converge(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "converge", value)
 
     @_builtins.property
     @pulumi.getter
@@ -515,6 +531,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
                  application: pulumi.Input[Optional[_builtins.str]] = None,
                  concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  connection: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
+                 converge: pulumi.Input[Optional[_builtins.bool]] = None,
                  debug: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  enforce_environment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -551,6 +568,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] application: Scope: an application instance (PE before 2023).
         :param pulumi.Input[_builtins.int] concurrency: Maximum nodes run at once.
         :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] connection: Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
+        :param pulumi.Input[_builtins.bool] converge: Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
         :param pulumi.Input[_builtins.bool] debug: Debug-level messages in the Puppet run's log (the agent's `--debug`).
         :param pulumi.Input[_builtins.str] description: Stored with the job; shown in the PE console. Changing it does not run the job again.
         :param pulumi.Input[_builtins.bool] enforce_environment: PE defaults this to true; set false to let agents keep their own environment.
@@ -606,6 +624,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
                  application: pulumi.Input[Optional[_builtins.str]] = None,
                  concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  connection: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
+                 converge: pulumi.Input[Optional[_builtins.bool]] = None,
                  debug: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  enforce_environment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -645,6 +664,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
             __props__.__dict__["application"] = application
             __props__.__dict__["concurrency"] = concurrency
             __props__.__dict__["connection"] = connection
+            __props__.__dict__["converge"] = converge
             __props__.__dict__["debug"] = debug
             __props__.__dict__["description"] = description
             __props__.__dict__["enforce_environment"] = enforce_environment
@@ -677,12 +697,15 @@ class EnvironmentDeploy(pulumi.CustomResource):
             __props__.__dict__["duration_seconds"] = None
             __props__.__dict__["finished_at"] = None
             __props__.__dict__["job_id"] = None
+            __props__.__dict__["job_ids"] = None
             __props__.__dict__["job_url"] = None
             __props__.__dict__["node_count"] = None
             __props__.__dict__["node_results"] = None
             __props__.__dict__["node_results_truncated"] = None
             __props__.__dict__["node_states"] = None
+            __props__.__dict__["nodes_behind"] = None
             __props__.__dict__["owner"] = None
+            __props__.__dict__["scope_digest"] = None
             __props__.__dict__["started_at"] = None
             __props__.__dict__["state"] = None
         super(EnvironmentDeploy, __self__).__init__(
@@ -710,6 +733,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
         __props__.__dict__["application"] = None
         __props__.__dict__["concurrency"] = None
         __props__.__dict__["connection"] = None
+        __props__.__dict__["converge"] = None
         __props__.__dict__["debug"] = None
         __props__.__dict__["description"] = None
         __props__.__dict__["duration_seconds"] = None
@@ -724,6 +748,7 @@ class EnvironmentDeploy(pulumi.CustomResource):
         __props__.__dict__["http_read_timeout"] = None
         __props__.__dict__["import_job_id"] = None
         __props__.__dict__["job_id"] = None
+        __props__.__dict__["job_ids"] = None
         __props__.__dict__["job_url"] = None
         __props__.__dict__["no_noop"] = None
         __props__.__dict__["node_count"] = None
@@ -732,11 +757,13 @@ class EnvironmentDeploy(pulumi.CustomResource):
         __props__.__dict__["node_results_truncated"] = None
         __props__.__dict__["node_states"] = None
         __props__.__dict__["nodes"] = None
+        __props__.__dict__["nodes_behind"] = None
         __props__.__dict__["noop"] = None
         __props__.__dict__["ordering"] = None
         __props__.__dict__["owner"] = None
         __props__.__dict__["query"] = None
         __props__.__dict__["require_connected"] = None
+        __props__.__dict__["scope_digest"] = None
         __props__.__dict__["skip_tags"] = None
         __props__.__dict__["started_at"] = None
         __props__.__dict__["state"] = None
@@ -773,6 +800,14 @@ class EnvironmentDeploy(pulumi.CustomResource):
         Connection overrides for this resource; each setting left out comes from the provider (the `pe:*` stack config).
         """
         return pulumi.get(self, "connection")
+
+    @_builtins.property
+    @pulumi.getter
+    def converge(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Keep the scope converged: each `pulumi up` runs Puppet (one job, on `nodes`) on the nodes of the scope that have no successful run from this resource: nodes that joined the scope since, and nodes whose latest run from it failed or was skipped. Preview names them; nobody behind, nothing runs. Default false: one job per change of the inputs or `triggers`. Not with `application`.
+        """
+        return pulumi.get(self, "converge")
 
     @_builtins.property
     @pulumi.getter
@@ -887,6 +922,14 @@ class EnvironmentDeploy(pulumi.CustomResource):
         return pulumi.get(self, "job_id")
 
     @_builtins.property
+    @pulumi.getter(name="jobIds")
+    def job_ids(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        With `converge`: the resource's jobs, latest first (at most 20). `jobId`, `state` and the times are then the latest job's, and `nodeCount`, `nodeStates` and `nodeResults` describe each node of the scope by its latest run from this resource (nodes that left the scope drop out).
+        """
+        return pulumi.get(self, "job_ids")
+
+    @_builtins.property
     @pulumi.getter(name="jobUrl")
     def job_url(self) -> pulumi.Output[_builtins.str]:
         """
@@ -951,6 +994,14 @@ class EnvironmentDeploy(pulumi.CustomResource):
         return pulumi.get(self, "nodes")
 
     @_builtins.property
+    @pulumi.getter(name="nodesBehind")
+    def nodes_behind(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+        """
+        With `converge`: the nodes of the scope with no successful run from this resource (at most 50 named).
+        """
+        return pulumi.get(self, "nodes_behind")
+
+    @_builtins.property
     @pulumi.getter
     def noop(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
@@ -989,6 +1040,14 @@ class EnvironmentDeploy(pulumi.CustomResource):
         Fail `pulumi preview` (and `up`) when a target node is not connected to the orchestrator; by default preview only warns. Changing it does not run the job again.
         """
         return pulumi.get(self, "require_connected")
+
+    @_builtins.property
+    @pulumi.getter(name="scopeDigest")
+    def scope_digest(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        With `converge`: a digest of the scope's node names when none was behind ("" otherwise): a preview whose scope has the same digest reads no job's node list.
+        """
+        return pulumi.get(self, "scope_digest")
 
     @_builtins.property
     @pulumi.getter(name="skipTags")
