@@ -28,7 +28,12 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), 
 const version = packageJson.version;
 const out = path.join(root, "dist", "release");
 
-const log = (message: string) => process.stderr.write(`release: ${message}\n`);
+const begun = Date.now();
+/** A line on stderr, with the seconds since the release began (where its time goes). */
+const log = (message: string) =>
+  process.stderr.write(
+    `release: ${String(Math.round((Date.now() - begun) / 1000)).padStart(4)} s  ${message}\n`,
+  );
 const run = (command: string, args: string[], cwd = root) =>
   execFileSync(command, args, { cwd, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
 
@@ -57,7 +62,8 @@ function tarball(dir: string, files: string[], target: string): void {
     tar,
     ...files,
   ]);
-  run("gzip", ["-n", "-9", "-f", tar]);
+  // -6 (gzip's default): a 110 MB executable packs in a third of -9's time, 0.6% larger
+  run("gzip", ["-n", "-6", "-f", tar]);
   fs.renameSync(`${tar}.gz`, target);
 }
 
@@ -72,19 +78,10 @@ function main(): void {
   const work = fs.mkdtempSync(path.join(root, "dist", "release-work-"));
   try {
     // 1. The plugin: compiled, bundled for the Node.js it runs on, one executable per platform.
+    // one build serves the plugin's bundle and the dynamic provider's tarball (packed below without its prepack)
     log("compiling (tsc)");
-    const dist = path.join(work, "dist");
-    run("npx", [
-      "tsc",
-      "-p",
-      "tsconfig.build.json",
-      "--outDir",
-      dist,
-      "--declaration",
-      "false",
-      "--sourceMap",
-      "false",
-    ]);
+    run("npx", ["tsc", "-p", "tsconfig.build.json"]);
+    const dist = path.join(root, "dist");
     const bundle = path.join(work, "plugin.js");
     bundleOnly(dist, bundle, `node${PLUGIN_NODE_VERSION.split(".")[0]}`);
     for (const platform of PLATFORMS.filter((p) => !only || only.includes(platformName(p)))) {
@@ -105,7 +102,7 @@ function main(): void {
     log("Go SDK: the module as a proxy serves it");
     goModuleProxy(path.join(root, "sdk", "go"), version, path.join(out, "goproxy"));
     log("the dynamic provider: npm pack");
-    run("npm", ["pack", "--silent", "--pack-destination", out]);
+    run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", out]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -67,7 +67,8 @@ function shares(files: string[], times: Record<string, number>, count: number): 
 interface Outcome {
   code: number;
   seconds: number;
-  times: Record<string, number>;
+  /** Each file's wall and CPU seconds (its engines and plugins included). */
+  times: Record<string, [number, number]>;
 }
 
 function runShare(index: number, files: string[]): Promise<Outcome> {
@@ -89,9 +90,9 @@ function runShare(index: number, files: string[]): Promise<Outcome> {
         `\n== test process ${index + 1}: ${files.length} files, ${seconds.toFixed(0)} s, exit ${code}`,
       );
       process.stdout.write(fs.readFileSync(log, "utf8"));
-      let times: Record<string, number> = {};
+      let times: Record<string, [number, number]> = {};
       try {
-        const absolute = JSON.parse(fs.readFileSync(timesOut, "utf8")) as Record<string, number>;
+        const absolute = JSON.parse(fs.readFileSync(timesOut, "utf8")) as Record<string, [number, number]>;
         times = Object.fromEntries(
           Object.entries(absolute).map(([file, s]) => [
             path.relative(root, file).split(path.sep).join("/"),
@@ -116,12 +117,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   console.log(`${files.length} test files in ${planned.length} processes`);
   const outcomes = await Promise.all(planned.map((share, i) => runShare(i, share)));
-  const times = Object.assign({}, ...outcomes.map((o) => o.times)) as Record<string, number>;
-  const slowest = Object.entries(times)
-    .sort((a, b) => b[1] - a[1])
+  const measured = Object.assign({}, ...outcomes.map((o) => o.times)) as Record<string, [number, number]>;
+  const slowest = Object.entries(measured)
+    .sort((a, b) => b[1][0] - a[1][0])
     .slice(0, 10);
-  console.log("\nThe slowest test files");
-  for (const [file, seconds] of slowest) console.log(`${seconds.toFixed(1).padStart(8)} s  ${file}`);
+  console.log("\nThe slowest test files (wall; CPU with the engines and plugins they started)");
+  for (const [file, [wall, cpu]] of slowest)
+    console.log(`${wall.toFixed(1).padStart(8)} s  ${cpu.toFixed(1).padStart(7)} s CPU  ${file}`);
+  const cpu = Object.values(measured).reduce((sum, [, c]) => sum + c, 0);
+  console.log(`CPU of every test file together: ${cpu.toFixed(0)} s`);
+  const times = Object.fromEntries(Object.entries(measured).map(([file, [wall]]) => [file, wall]));
   const each = outcomes.map((o) => `${o.seconds.toFixed(0)} s`).join(", ");
   console.log(
     `\nmocha: ${((Date.now() - started) / 1000).toFixed(0)} s in ${planned.length} processes (${each})`,

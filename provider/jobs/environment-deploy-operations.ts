@@ -71,11 +71,24 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
     async read(urn, id, props) {
       const inputs = parsed(props);
       if (!converging(props) || !inputs.success) return base.read(urn, id, props);
-      const latest = typeof props.jobId === "string" ? props.jobId : id;
+      const client = resource.clientFor(userInputs(props));
+      let view: ConvergeView;
+      try {
+        view = await convergeView(client, urn, inputs.data, props, { cheap: true });
+      } catch (error) {
+        if (!(error instanceof TargetLookupError)) throw error;
+        // the scope cannot be listed now: the job's record is refreshed, who is behind stays as recorded
+        await host.log(`${TYPE}: converge: ${error.message}; nodesBehind is as last recorded`, {
+          urn,
+          severity: "warning",
+        });
+        const read = await base.read(urn, typeof props.jobId === "string" ? props.jobId : id, props);
+        return read.id === "" ? read : { id, props: { ...props, ...read.props } };
+      }
+      // the newest of the resource's jobs: state's latest, or one an interrupted run started
+      const latest = view.jobs[0] ?? (typeof props.jobId === "string" ? props.jobId : id);
       const read = await base.read(urn, latest, props);
       if (read.id === "") return read;
-      const client = resource.clientFor(userInputs(props));
-      const view = await convergeView(client, urn, inputs.data, props, { cheap: true });
       const job = read.props as unknown as DeployJobOutputs;
       return { id, props: { ...read.props, ...convergeOutputs(view, job, props) } };
     },
@@ -117,6 +130,9 @@ async function convergeUpdate(
     recorded = { ...recorded, jobIds: newestFirst([job, ...view.jobs]) };
   }
   if (view.unfinished.length > 0) view = await convergeView(client, urn, parsed, recorded, { cheap: false });
+  // a job newer than state's latest (an interrupted run's, finished since): the latest job is its
+  const newest = view.jobs[0];
+  if (newest !== undefined && newest !== latestJob.jobId) latestJob = await deployJob.read(client, newest);
   let ran = false;
   if (view.behind.length > 0) {
     const nodes = view.behind.map((b) => b.name);
