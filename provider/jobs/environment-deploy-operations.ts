@@ -83,7 +83,16 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
           severity: "warning",
         });
         const read = await base.read(urn, typeof props.jobId === "string" ? props.jobId : id, props);
-        return read.id === "" ? read : { id, props: { ...props, ...read.props } };
+        if (read.id === "") return read;
+        const kept = [
+          "nodeCount",
+          "nodeStates",
+          "nodeResults",
+          "nodeResultsTruncated",
+          "jobIds",
+          "nodesBehind",
+        ];
+        return { id, props: { ...read.props, ...Object.fromEntries(kept.map((key) => [key, props[key]])) } };
       }
       // the newest of the resource's jobs: state's latest, or one an interrupted run started
       const latest = view.jobs[0] ?? (typeof props.jobId === "string" ? props.jobId : id);
