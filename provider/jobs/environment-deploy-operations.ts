@@ -91,6 +91,7 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
           "nodeResultsTruncated",
           "jobIds",
           "nodesBehind",
+          "scopeDigest",
         ];
         return { id, props: { ...read.props, ...Object.fromEntries(kept.map((key) => [key, props[key]])) } };
       }

@@ -23,8 +23,10 @@ export async function emulatorStack(
 ): Promise<{ emu: Emulator; stack: TestStack }> {
   const emu = await startEmulator({ quiet: true, timeScale: 100, ...options.emulator });
   const stack = await TestStack.create(options);
-  await stack.setConfig("pe:serviceUrl", emu.url);
-  await stack.setConfig("pe:cacert", emu.caFile);
-  await stack.setConfig("pe:token", emu.adminToken, { secret: true });
+  await stack.setConfigs([
+    { key: "pe:serviceUrl", value: emu.url },
+    { key: "pe:cacert", value: emu.caFile },
+    { key: "pe:token", value: emu.adminToken, secret: true },
+  ]);
   return { emu, stack };
 }

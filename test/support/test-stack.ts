@@ -165,6 +165,15 @@ export class TestStack {
     await this.pulumiOk(["config", "set", options.secret ? "--secret" : "--plaintext", "--", key, value]);
   }
 
+  /** Several config values in one `pulumi config set-all` (one CLI start instead of one each). */
+  async setConfigs(values: { key: string; value: string; secret?: boolean }[]): Promise<void> {
+    const args = values.flatMap(({ key, value, secret }) => [
+      secret ? "--secret" : "--plaintext",
+      `${key}=${value}`,
+    ]);
+    await this.pulumiOk(["config", "set-all", ...args]);
+  }
+
   /** The stack's outputs (secrets shown in plain text). */
   async outputs(): Promise<Record<string, unknown>> {
     const result = await this.pulumiOk(["stack", "output", "--json", "--show-secrets"]);
@@ -177,9 +186,8 @@ export class TestStack {
     return JSON.parse(result.stdout) as StackExport;
   }
 
-  /** Removes the stack and the project folder. */
+  /** Removes the project folder, and so the stack: its backend and PULUMI_HOME are inside it. */
   async remove(): Promise<void> {
-    await this.pulumi(["stack", "rm", "--yes", "--force", this.stack]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
