@@ -9,7 +9,7 @@ import type { Host, Props } from "../resource/host";
 import type { ResourceOperations } from "../resource/resource-operations";
 import { INTERNAL_KEYS, userInputs } from "../resource/resource-props";
 import { behindLine, newestFirst } from "./converge/behind-nodes";
-import { type ConvergeView, convergeOutputs, convergeView } from "./converge/converge-view";
+import { type ConvergeView, convergeOutputs, convergeView, withJob } from "./converge/converge-view";
 import { jobOperations } from "./job-operations";
 import { failedJob, type JobResource, jobResource, statusLine } from "./job-resource";
 import { waitForRun } from "./wait-for-run";
@@ -151,7 +151,7 @@ async function convergeUpdate(
       ...convergeOutputs(view, latestJob, recorded),
     });
     recorded = { ...recorded, jobIds: newestFirst([latestJob.jobId, ...view.jobs]) };
-    view = await convergeView(client, urn, parsed, recorded, { cheap: false });
+    view = await withJob(client, view, latestJob.jobId);
     ran = true;
   }
   const outs = { ...inputs, ...convergeOutputs(view, latestJob, recorded) };

@@ -76,6 +76,24 @@ export async function convergeView(
   };
 }
 
+/** The view after `job` ran (its node list read, the other jobs' taken from `view`): no list is read twice. */
+export async function withJob(
+  client: OrchestratorClient,
+  view: ConvergeView,
+  job: string,
+): Promise<ConvergeView> {
+  const latest = new Map(view.latest);
+  for (const [name, run] of latestRuns([{ name: job, nodes: await nodesOf(client, job) }]))
+    latest.set(name, run);
+  return {
+    scope: view.scope,
+    behind: behindNodes(view.scope, latest),
+    unfinished: unfinishedJobs(view.scope, latest),
+    jobs: newestFirst([job, ...view.jobs]).slice(0, JOB_HISTORY),
+    latest,
+  };
+}
+
 /** Every node of a job; none when the orchestrator no longer has the job (pruned). */
 async function nodesOf(client: OrchestratorClient, job: string): Promise<JobNode[]> {
   const nodes: JobNode[] = [];
