@@ -10,7 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, MAX_TIME_SCALE, startEmulator } from "../emulator";
 import { environmentDeployOperations } from "../provider/jobs/environment-deploy-operations";
-import type { Host, Props } from "../provider/resource/host";
+import type { Props } from "../provider/resource/host";
+import { emulatorHost } from "../test/support/emulator";
 import { kb, machine, ms, summary } from "./support/common";
 
 const COUNT = Number(process.env.BENCH_CONVERGE_NODES ?? 10_000);
@@ -19,20 +20,7 @@ const URN = "urn:pulumi:bench::converge::pe:index:EnvironmentDeploy::web";
 const web = (i: number) => ({ certname: `n${i}.example.com`, facts: { role: "web" } });
 
 /** A new provider process (its own clients and lookups), as each `pulumi` command starts. */
-function operations(emu: Emulator) {
-  const host: Host = {
-    providerConfig: () => ({
-      serviceUrl: emu.url,
-      cacert: emu.caFile,
-      token: emu.adminToken,
-      puppetdbUrl: emu.url,
-      classifierUrl: emu.url,
-    }),
-    log: async () => undefined,
-    signal: () => new AbortController().signal,
-  };
-  return environmentDeployOperations(host);
-}
+const operations = (emu: Emulator) => environmentDeployOperations(emulatorHost(emu));
 
 /** The requests `run` made, counted by kind, and how long it took. */
 async function counted<T>(

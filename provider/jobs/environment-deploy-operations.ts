@@ -26,6 +26,24 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
   const resource = jobResource(deployJob, host);
   const converging = (props: Props) => userInputs(props).converge === true;
   const parsed = (props: Props) => deployJob.schema.safeParse(userInputs(props));
+  /** Who is behind, as cheaply as state allows; undefined (with a warning) when the scope cannot be listed. */
+  const viewOrWarn = async (
+    urn: string | undefined,
+    inputs: DeployInputs,
+    recorded: Props,
+    props: Props,
+    consequence: string,
+  ): Promise<ConvergeView | undefined> => {
+    try {
+      return await convergeView(resource.clientFor(userInputs(props)), urn, inputs, recorded, {
+        cheap: true,
+      });
+    } catch (error) {
+      if (!(error instanceof TargetLookupError)) throw error;
+      await host.log(`${TYPE}: converge: ${error.message}; ${consequence}`, { urn, severity: "warning" });
+      return undefined;
+    }
+  };
   return {
     ...base,
 
@@ -34,18 +52,8 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
       settleRecorded(urn, olds);
       const inputs = parsed(news);
       if (!converging(news) || result.replaces.length > 0 || !inputs.success) return result;
-      const client = resource.clientFor(userInputs(news));
-      let view: ConvergeView;
-      try {
-        view = await convergeView(client, urn, inputs.data, olds, { cheap: true });
-      } catch (error) {
-        if (!(error instanceof TargetLookupError)) throw error;
-        await host.log(`${TYPE}: converge: ${error.message}; no node is known to be behind`, {
-          urn,
-          severity: "warning",
-        });
-        return result;
-      }
+      const view = await viewOrWarn(urn, inputs.data, olds, news, "no node is known to be behind");
+      if (!view) return result;
       if (view.behind.length > 0)
         await host.log(`${TYPE}: ${behindLine(view.behind)}`, { urn, severity: "info" });
       // the node lists were read: the scope is not the one recorded converged (someone behind, or nodes left)
@@ -71,17 +79,9 @@ export function environmentDeployOperations(host: Host): ResourceOperations {
     async read(urn, id, props) {
       const inputs = parsed(props);
       if (!converging(props) || !inputs.success) return base.read(urn, id, props);
-      const client = resource.clientFor(userInputs(props));
-      let view: ConvergeView;
-      try {
-        view = await convergeView(client, urn, inputs.data, props, { cheap: true });
-      } catch (error) {
-        if (!(error instanceof TargetLookupError)) throw error;
+      const view = await viewOrWarn(urn, inputs.data, props, props, "nodesBehind is as last recorded");
+      if (!view) {
         // the scope cannot be listed now: the job's record is refreshed, who is behind stays as recorded
-        await host.log(`${TYPE}: converge: ${error.message}; nodesBehind is as last recorded`, {
-          urn,
-          severity: "warning",
-        });
         const read = await base.read(urn, typeof props.jobId === "string" ? props.jobId : id, props);
         if (read.id === "") return read;
         const kept = [

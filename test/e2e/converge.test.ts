@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { defaultWorld, type Emulator, type WorldInput } from "../../emulator";
-import { adminClient, commandRequests, emulatorStack } from "../support/emulator-stack";
+import { defaultWorld, type WorldInput } from "../../emulator";
+import { adminClient, commandRequests, suiteEmulatorStack } from "../support/emulator-stack";
 import { forEachFace, programFor, stackOptionsFor, typePattern } from "../support/faces";
-import type { TestStack } from "../support/test-stack";
 
 const WEB_SERVERS = "11111111-1111-4111-8111-111111111111";
 const web = (n: number) => ({
@@ -48,28 +47,17 @@ export const plainNodeStates = plain.nodeStates;
 forEachFace((face) =>
   describe(`converge: a declared deploy keeps its scope converged (${face})`, function () {
     this.timeout(10 * 60 * 1000);
-    let emu: Emulator;
-    let stack: TestStack;
+    const suite = suiteEmulatorStack({
+      project: "converge",
+      files: { "index.ts": programFor(face, program) },
+      emulator: { world },
+      lookups: true,
+      ...stackOptionsFor(face),
+    });
     let first: string;
 
-    before(async () => {
-      ({ emu, stack } = await emulatorStack({
-        project: "converge",
-        files: { "index.ts": programFor(face, program) },
-        emulator: { world },
-        ...stackOptionsFor(face),
-      }));
-      // the emulator serves PuppetDB and the classifier on its own port
-      await stack.setConfig("pe:puppetdbUrl", emu.url);
-      await stack.setConfig("pe:classifierUrl", emu.url);
-    });
-
-    after(async () => {
-      await stack?.remove();
-      await emu?.stop();
-    });
-
     it("up runs the group once per resource; the failed node is behind for the converging one", async () => {
+      const { emu, stack } = suite;
       const up = await stack.up();
       assert.equal(up.code, 0, up.stdout + up.stderr);
       const out = await stack.outputs();
@@ -82,6 +70,7 @@ forEachFace((face) =>
     });
 
     it("a node joins the group and the failing one is fixed: preview names both, as an update, and starts nothing", async () => {
+      const { emu, stack } = suite;
       emu.setNode(web(6));
       emu.setNode(web(2));
       const before = commandRequests(emu).length;
@@ -104,6 +93,7 @@ forEachFace((face) =>
     });
 
     it("up runs one job on exactly those two, keeps the id, and records each node's latest run", async () => {
+      const { emu, stack } = suite;
       const before = commandRequests(emu).length;
       const up = await stack.up();
       assert.equal(up.code, 0, up.stdout + up.stderr);
@@ -129,6 +119,7 @@ forEachFace((face) =>
     });
 
     it("a second up runs nothing, and a drift check finds nothing until a node is behind again", async () => {
+      const { emu, stack } = suite;
       const before = commandRequests(emu).length;
       const up = await stack.up();
       assert.equal(up.code, 0, up.stdout + up.stderr);

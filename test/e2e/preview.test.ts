@@ -61,10 +61,8 @@ forEachFace((face) =>
         project: "preview",
         files: { "index.ts": programFor(face, program) },
         ...stackOptionsFor(face),
+        lookups: true,
       }));
-      // The emulator serves PuppetDB and the classifier on its own port.
-      await stack.setConfig("pe:puppetdbUrl", emu.url);
-      await stack.setConfig("pe:classifierUrl", emu.url);
     });
     after(async () => {
       await stack?.remove();

@@ -7,8 +7,8 @@ import { environmentDeployOperations } from "../../provider/jobs/environment-dep
 import { deployJob } from "../../provider/kinds/deploy-job";
 import type { DeployInputs } from "../../provider/kinds/kind-inputs";
 import { startOrRecoverJob } from "../../provider/recovery/start-or-recover-job";
-import type { Host, Props } from "../../provider/resource/host";
-import { clientFor, startTestEmulator } from "../support/emulator";
+import type { Props } from "../../provider/resource/host";
+import { clientFor, emulatorHost, startTestEmulator } from "../support/emulator";
 
 const WEB_SERVERS = "11111111-1111-4111-8111-111111111111";
 const URN = "urn:pulumi:test::converge::pe:index:EnvironmentDeploy::web";
@@ -34,20 +34,7 @@ describe("EnvironmentDeploy converge: the operations", function () {
   let state: Props;
 
   /** A new provider process: its own clients, so its own lookups. */
-  const operations = () => {
-    const host: Host = {
-      providerConfig: () => ({
-        serviceUrl: emu.url,
-        cacert: emu.caFile,
-        token: emu.adminToken,
-        puppetdbUrl: emu.url,
-        classifierUrl: emu.url,
-      }),
-      log: async () => undefined,
-      signal: () => new AbortController().signal,
-    };
-    return environmentDeployOperations(host);
-  };
+  const operations = () => environmentDeployOperations(emulatorHost(emu));
   /** The requests `run` made, as "METHOD path". */
   const requestsOf = async (run: () => Promise<unknown>) => {
     const from = emu.requests.length;

@@ -6,6 +6,7 @@ import {
   type WorldInput,
 } from "../../emulator";
 import { type ClientOptions, type Logger, OrchestratorClient } from "../../provider/pe";
+import type { Host } from "../../provider/resource/host";
 import {
   type ConnectionInput,
   resolveConnectionSettings,
@@ -51,4 +52,22 @@ export function recordingLogger(): Logger & { warnings: string[]; debugs: string
   const warnings: string[] = [];
   const debugs: string[] = [];
   return { warnings, debugs, warn: (m) => void warnings.push(m), debug: (m) => void debugs.push(m) };
+}
+
+/**
+ * A provider process's host (what a face gives the operations) reaching the emulator, its PuppetDB and classifier
+ * included: a new one is a new process, with its own clients and lookups. Messages go to `logs`.
+ */
+export function emulatorHost(emu: Emulator, logs: string[] = []): Host {
+  return {
+    providerConfig: () => ({
+      serviceUrl: emu.url,
+      cacert: emu.caFile,
+      token: emu.adminToken,
+      puppetdbUrl: emu.url,
+      classifierUrl: emu.url,
+    }),
+    log: async (message) => void logs.push(message),
+    signal: () => new AbortController().signal,
+  };
 }
