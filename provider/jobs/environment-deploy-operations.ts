@@ -7,7 +7,7 @@ import { settleInFlight } from "../recovery/in-flight-journal";
 import { startOrRecoverJob } from "../recovery/start-or-recover-job";
 import type { Host, Props } from "../resource/host";
 import type { ResourceOperations } from "../resource/resource-operations";
-import { INTERNAL_KEYS, userInputs } from "../resource/resource-props";
+import { recordedOutputs, userInputs } from "../resource/resource-props";
 import { behindLine, newestFirst } from "./converge/behind-nodes";
 import { type ConvergeView, convergeOutputs, convergeView, withJob } from "./converge/converge-view";
 import { jobOperations } from "./job-operations";
@@ -185,12 +185,5 @@ async function runOn(
     props,
     status,
     recovered ? undefined : deployJob.sketch?.(run),
-  );
-}
-
-/** The outputs state holds (everything but the user's inputs). */
-function recordedOutputs(olds: Props): Props {
-  return Object.fromEntries(
-    Object.entries(olds).filter(([key]) => INTERNAL_KEYS.has(key) && !key.startsWith("__")),
   );
 }

@@ -2,7 +2,7 @@ import type { CommonJobOutputs } from "../kinds/job-outputs";
 import { settleInFlight } from "../recovery/in-flight-journal";
 import { startOrRecoverJob } from "../recovery/start-or-recover-job";
 import type { Props } from "../resource/host";
-import { ADOPT_KEY, INTERNAL_KEYS, userInputs } from "../resource/resource-props";
+import { ADOPT_KEY, recordedOutputs, userInputs } from "../resource/resource-props";
 import { failedJob, type JobResource, statusLine } from "./job-resource";
 import { waitForRun } from "./wait-for-run";
 
@@ -51,9 +51,7 @@ export async function updateJob<I extends { failOnJobFailure?: boolean }, O exte
   const { kind, host, clientFor } = resource;
   settleInFlight(urn, id);
   const inputs = userInputs(news);
-  let outputs = Object.fromEntries(
-    Object.entries(olds).filter(([key]) => INTERNAL_KEYS.has(key) && key !== "__provider" && key !== "__urn"),
-  ) as unknown as O;
+  let outputs = recordedOutputs(olds) as unknown as O;
   // the latest job: the resource's own, or the last one a converging deploy ran
   const jobName = typeof outputs.jobId === "string" ? outputs.jobId : id;
   if (kind.isRunning(outputs.state))

@@ -11,6 +11,15 @@ export const INTERNAL_KEYS = new Set<string>([
   ...ALL_OUTPUT_KEYS,
 ]);
 
+/** What state holds besides the user's inputs: the outputs and a face's internal keys (not the engine's own). */
+export function recordedOutputs(props: Props): Props {
+  return Object.fromEntries(
+    Object.entries(props).filter(
+      ([key]) => INTERNAL_KEYS.has(key) && key !== "__provider" && key !== "__urn",
+    ),
+  );
+}
+
 /** The `importJobId` input adopts an existing job: changing it is a different job. */
 export const ADOPT_KEY = "importJobId";
 
